@@ -1,0 +1,186 @@
+"""Running vetted metrics: bound parameters on a locked-down connection, suppressed small groups."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from assistant import db
+from assistant.config import Settings, get_settings
+from assistant.errors import DataError
+from assistant.numbers import fmt
+from assistant.registry import Metric, Registry, get_registry, resolve_dates
+
+log = logging.getLogger(__name__)
+
+SUMMARY_ROWS = 12  # what the model reads: enough for a breakdown, never a whole table
+
+
+@dataclass
+class MetricResult:
+    """A metric's answer: the table for people, a compact summary for the model."""
+
+    metric: Metric
+    params: dict[str, Any]
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    sql: str
+    elapsed_ms: float
+    notes: list[str] = field(default_factory=list)
+    suppressed: int = 0
+
+    @property
+    def visible_rows(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if not r.get("suppressed")]
+
+    def summary(self) -> str:
+        """Headline numbers and the first rows, formatted, for the model to read."""
+        p = self.params
+        filters = [
+            f"{k}={','.join(map(str, v))}" for k, v in p.items() if isinstance(v, list) and v
+        ]
+        if p.get("group_by", "none") != "none":
+            filters.append(f"group_by={p['group_by']}")
+        for k in ("threshold_ms", "window_days"):
+            if k in p:
+                filters.append(f"{k}={p[k]}")
+        lines = [
+            f"{self.metric.name}: {p.get('start')} to {p.get('end')}"
+            + (f" ({'; '.join(filters)})" if filters else " (all users)")
+        ]
+        shown = self.rows[:SUMMARY_ROWS]
+        for row in shown:
+            if row.get("suppressed"):
+                lines.append(f"- {row.get('segment', '')}: suppressed (fewer than the minimum group size)")
+                continue
+            cells = [
+                f"{c}={fmt(row[c], self.metric.columns[c].format)}"
+                for c in self.columns
+                if c in self.metric.columns and row.get(c) is not None
+            ]
+            lines.append("- " + ", ".join(cells))
+        if len(self.rows) > len(shown):
+            lines.append(f"... {len(self.rows) - len(shown)} more rows")
+        if not self.rows:
+            lines.append("- no rows: nothing matched these filters in this range")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape of `assistant metric --json`."""
+        return {
+            "metric": self.metric.name,
+            "params": self.params,
+            "columns": self.columns,
+            "rows": self.rows,
+            "summary": self.summary(),
+        }
+
+    def figure(self, lang: str = "en"):
+        from assistant.charts import build_figure
+
+        return build_figure(self, lang)
+
+
+class Catalog:
+    """The metric catalog bound to one database: validates, runs, suppresses."""
+
+    def __init__(
+        self,
+        db_path: Path | str | None = None,
+        *,
+        settings: Settings | None = None,
+        registry: Registry | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.db_path = Path(db_path or self.settings.db_path)
+        self.registry = registry or get_registry()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._range: db.DataRange | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None:
+                self._con = db.connect_read(self.db_path)
+            return self._con
+
+    def close(self) -> None:
+        """Release the file (a loader needs it), forgetting what was cached."""
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+            self._con = None
+            self._range = None
+
+    @property
+    def data_range(self) -> db.DataRange:
+        if self._range is None:
+            self._range = db.data_range(self.con, self.settings.report_timezone)
+        return self._range
+
+    def latest_day(self) -> date:
+        rng = self.data_range
+        if rng.latest_complete_day is None:
+            raise DataError(
+                "The database has no sessions yet.",
+                hint="Run `assistant demo` or load your files with `assistant load`.",
+            )
+        return rng.latest_complete_day
+
+    def resolve(self, name: str, args: dict[str, Any] | None = None) -> tuple[Metric, dict]:
+        """Validated, fully resolved parameters (dates filled in) for a metric call."""
+        metric = self.registry.get(name)
+        values = metric.validate(args).model_dump()
+        notes: list[str] = []
+        if "start" in metric.params:
+            values["start"], values["end"], notes = resolve_dates(
+                metric, values.get("start"), values.get("end"),
+                self.latest_day(), self.data_range.first_day,
+            )
+        values["_notes"] = notes
+        return metric, values
+
+    def run(self, name: str, args: dict[str, Any] | None = None) -> MetricResult:
+        metric, values = self.resolve(name, args)
+        notes = values.pop("_notes")
+        bound = {**values, "tz": self.settings.report_timezone}
+        if "$last_day" in metric.sql:
+            bound["last_day"] = self.latest_day()
+        bound = {k: v for k, v in bound.items() if f"${k}" in metric.sql}
+        t0 = time.perf_counter()
+        columns, raw = db.run_query(
+            self.con, metric.sql, bound,
+            timeout_s=self.settings.query_timeout_s, max_rows=self.settings.max_result_rows,
+        )
+        elapsed = (time.perf_counter() - t0) * 1000
+        rows = [dict(zip(columns, r, strict=True)) for r in raw]
+        suppressed = self._suppress(metric, rows)
+        params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+        log.info("%s %s: %d rows in %.0f ms", name, params, len(rows), elapsed)
+        return MetricResult(metric, params, columns, rows, metric.sql, elapsed, notes, suppressed)
+
+    def _suppress(self, metric: Metric, rows: list[dict[str, Any]]) -> int:
+        """Blank every figure of a group smaller than the minimum size; keep its label."""
+        size = metric.size_column
+        if not size:
+            return 0
+        keep = {c for c, col in metric.columns.items() if col.format in ("text", "label")}
+        count = 0
+        for row in rows:
+            n = row.get(size)
+            if n is not None and 0 < n < self.settings.min_group_size:
+                for c in row:
+                    if c not in keep:
+                        row[c] = None
+                row["suppressed"] = True
+                count += 1
+        return count

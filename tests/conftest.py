@@ -1,0 +1,65 @@
+"""Shared fixtures: tiny hand-built databases, and no real network in tests."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import db
+from assistant.catalog import Catalog
+from assistant.config import Settings
+
+USER_DEFAULTS = {"timezone": None, "language": None, "channel": None}
+
+
+def build_db(path: Path, tables: dict[str, list[dict[str, Any]]]) -> Path:
+    """Write rows (dicts, column -> value) into a new database with the real schema."""
+    con = db.connect_write(path)
+    try:
+        for table, rows in tables.items():
+            for row in rows:
+                if table == "users":
+                    row = {**USER_DEFAULTS, **row}
+                    if row["timezone"] is None:
+                        row["timezone"] = con.execute(
+                            "SELECT timezone FROM regions WHERE country = ?", [row["country"]]
+                        ).fetchone()[0]
+                cols = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def make_catalog(tmp_path: Path) -> Callable[..., Catalog]:
+    """make_catalog(tables, min_group_size=1, report_timezone='UTC') -> Catalog on a new file."""
+    counter = iter(range(1000))
+
+    def make(tables: dict[str, list[dict[str, Any]]], **settings: Any) -> Catalog:
+        path = build_db(tmp_path / f"tiny{next(counter)}.duckdb", tables)
+        settings.setdefault("min_group_size", 1)
+        return Catalog(path, settings=Settings(db_path=path, **settings))
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests may talk to loopback servers they start; nothing else."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")
+        ):
+            raise OSError(f"tests may not reach {host}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
