@@ -71,7 +71,6 @@ def connect_read(path: Path | str, *, memory_limit: str | None = None) -> duckdb
         "enable_external_access": False,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
-        "lock_configuration": True,
     }
     if memory_limit:
         config["memory_limit"] = memory_limit
@@ -83,6 +82,13 @@ def connect_read(path: Path | str, *, memory_limit: str | None = None) -> duckdb
             hint="If data is being loaded right now, wait for it to finish; "
             "if the file is damaged, rebuild it with `assistant demo` or reload your files.",
         ) from exc
+    # The lock is per database instance, which DuckDB shares between connections of one
+    # process: a second connection finds it already locked, and that is fine.
+    for statement in ("SET enable_progress_bar = false", "SET lock_configuration = true"):
+        try:
+            con.execute(statement)
+        except duckdb.InvalidInputException:
+            pass
     return con
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,3 +83,67 @@ def suggest_country(text: str) -> str:
 def region_name(code: str, lang: str = "en") -> str:
     en, zh = REGION_NAMES.get(code, (code, code))
     return zh if lang == "zh" else en
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A country or region named in free text, with where it was found."""
+
+    start: int
+    end: int
+    kind: str  # "country" or "region"
+    code: str
+
+
+# A Latin term must not touch other Latin letters or digits: "UK" is not inside "Ukraine".
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+
+
+def _is_code_like(term: str) -> bool:
+    # Codes and short upper-case aliases (BR, UK, RI, UAE, SEA) only count when written
+    # upper-case, so the words "in", "us", "it" or "sea" never turn into places.
+    return len(term) <= 3 and term.isascii() and term.isalpha() and term.isupper()
+
+
+@lru_cache(maxsize=8)
+def _place_pattern(extra: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    terms: dict[str, str] = {}  # key (case-folded unless code-like) -> code
+    for c in countries().values():
+        for term in (c.code, c.name_en, c.name_zh, *c.aliases):
+            terms.setdefault(term if _is_code_like(term) else term.casefold(), c.code)
+    for code, names in REGION_NAMES.items():
+        for term in (code, *names):
+            terms.setdefault(term if _is_code_like(term) else term.casefold(), code)
+    for term, code in extra:
+        terms.setdefault(term if _is_code_like(term) else term.casefold(), code)
+    parts = []
+    # Longest first, so "印度尼西亚" wins over "印度" and "Latin America" over "America".
+    for term in sorted(terms, key=len, reverse=True):
+        body = re.escape(term)
+        if not _is_code_like(term):
+            body = "(?i:" + body + ")"
+        if term[0].isascii() and term[0].isalnum():
+            body = f"(?<![{_LATIN}])" + body
+        if term[-1].isascii() and term[-1].isalnum():
+            body = body + f"(?![{_LATIN}])"
+        parts.append(body)
+    return re.compile("|".join(parts)), terms
+
+
+def find_places(text: str, extra: dict[str, str] | None = None) -> list[PlaceMention]:
+    """Countries and regions named in text (codes, names, aliases in any language), in order.
+
+    Args:
+        extra: more words to recognise, word -> ISO2 country or region code (demonyms,
+            region nicknames such as "LatAm").
+    """
+    pattern, terms = _place_pattern(tuple(sorted((extra or {}).items())))
+    found = []
+    for m in pattern.finditer(text):
+        word = m.group(0)
+        code = terms.get(word) or terms.get(word.casefold())
+        if code is None:
+            continue
+        kind = "region" if code in REGION_NAMES else "country"
+        found.append(PlaceMention(m.start(), m.end(), kind, code))
+    return found
