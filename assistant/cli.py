@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assistant.config import get_settings
 from assistant.errors import UserError
@@ -25,7 +26,7 @@ def _db(path: Path | None) -> Path:
 
 
 def _fail(exc: UserError) -> None:
-    err.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
+    err.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, markup=True)
     if exc.hint:
         err.print(exc.hint, highlight=False, markup=False)
     raise typer.Exit(1)
@@ -75,7 +76,7 @@ def load(
         report = loader.load_paths(_db(db), paths)
     except UserError as exc:
         _fail(exc)
-    console.print(report.summary(), highlight=False)
+    console.print(report.summary(), highlight=False, markup=False)
 
 
 def _parse_set(metric, pairs: list[str]) -> dict:
@@ -159,6 +160,130 @@ def run_metric(
     if result.suppressed:
         console.print(f"[dim]{result.suppressed} group(s) suppressed: fewer than "
                       f"{catalog.settings.min_group_size} users.[/]")
+
+
+def _assistant(db: Path | None):
+    from assistant.agent import Assistant
+    from assistant.catalog import Catalog
+
+    return Assistant(Catalog(_db(db)))
+
+
+def _print_answer(answer) -> None:
+    for step in answer.steps:
+        status = f"{step.ms:.0f} ms" if step.result else f"error: {step.error}"
+        console.print(f"[dim]→ {step.name} {step.args} ({status})[/]", highlight=False)
+    for notice in answer.notices:
+        console.print(f"[yellow]{notice}[/]", highlight=False)
+    console.print(answer.text, highlight=False, markup=False)
+    for s in answer.suggestions:
+        console.print(f"[dim]» {s}[/]", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in English or Chinese.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Ask one question; the answer names the vetted metric and the dates it used."""
+    import json
+
+    try:
+        answer = _assistant(db).ask(question)
+    except UserError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, default=str, indent=2))
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def chat(db: DbOption = None) -> None:
+    """An interactive chat in the terminal that keeps the context for follow-ups."""
+    from assistant.agent import Conversation
+
+    try:
+        assistant = _assistant(db)
+        rng = assistant.catalog.data_range
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"Data {rng.first_day} to {rng.latest_complete_day}; backend: "
+                  f"{assistant.backend}. Empty line or Ctrl-D to quit.")
+    conversation = Conversation()
+    while True:
+        try:
+            question = console.input("[bold]? [/]").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question:
+            break
+        try:
+            _print_answer(assistant.ask(question, conversation))
+        except UserError as exc:
+            err.print(str(exc), highlight=False, markup=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 exposes it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 7860,
+    auth: Annotated[str | None, typer.Option(help="Require login, user:pass.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Start the web app."""
+    from assistant import ui
+
+    try:
+        ui.serve(db_path=_db(db), host=host, port=port, auth=auth or get_settings().web_auth)
+    except UserError as exc:
+        _fail(exc)
+
+
+@app.command()
+def report(
+    week: Annotated[str, typer.Option(help="ISO week (2026-W47), a date in it, or last.")] = "last",
+    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    format_: Annotated[
+        str | None, typer.Option("--format", help="md or html (default: from -o, else md).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Weekly summary report: the week's health against the previous week."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from assistant.catalog import Catalog
+    from assistant.report import collect, render
+
+    kind = format_ or ("html" if output and output.suffix.lower() in (".html", ".htm") else "md")
+    with Progress(TextColumn("{task.description}"), BarColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=1)
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=label)
+
+        try:
+            if kind not in ("md", "html"):
+                raise UserError(f"'{kind}' is not a report format.", hint="Use md or html.")
+            content = collect(Catalog(_db(db)), week, lang=lang, progress=progress)
+            text = render(content, kind)
+        except UserError as exc:
+            bar.stop()
+            _fail(exc)
+    if output is None and kind == "md":
+        print(text)
+        return
+    path = output or Path(f"report-{content.week.label}.html")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(UserError(f"Cannot write {path}: {exc.strerror}.", hint="Pick another file."))
+    console.print(f"Report written to {path}", highlight=False)
 
 
 if __name__ == "__main__":

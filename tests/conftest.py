@@ -63,3 +63,24 @@ def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+DEMO_END = "2026-11-25"  # a Wednesday: "last week" is 2026-11-16 .. 2026-11-22
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database, built once per test run (deterministic seed)."""
+    from datetime import date
+
+    from assistant import datagen
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    datagen.generate(path, users=3000, days=42, end_date=date.fromisoformat(DEMO_END), seed=7,
+                     progress=False)
+    return path
+
+
+@pytest.fixture
+def demo_catalog(demo_db: Path) -> Catalog:
+    return Catalog(demo_db, settings=Settings(db_path=demo_db))

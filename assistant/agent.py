@@ -1,0 +1,293 @@
+"""The agent: a question in, vetted tool calls, a grounded answer out — with or without an LLM.
+
+Tools are generated from the metric registry, one structured tool per metric; nothing
+else (no SQL, file or network tool) is ever given to the model. A hosted model is used
+when a key is set; when it fails, the offline planner answers instead, with a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.tools import StructuredTool, ToolException
+from langgraph.errors import GraphRecursionError
+from pydantic import ValidationError
+
+from assistant import narrative, planner
+from assistant.catalog import Catalog, MetricResult
+from assistant.errors import UserError
+from assistant.offline import OfflineChatModel
+from assistant.prompts import render, text
+from assistant.registry import Metric, _explain
+
+log = logging.getLogger(__name__)
+
+HISTORY_TURNS = 6  # what a follow-up needs, without growing the prompt forever
+
+
+def build_tools(catalog: Catalog) -> list[StructuredTool]:
+    """One structured tool per vetted metric: summary for the model, result for the person."""
+    return [_tool(catalog, m) for m in catalog.registry]
+
+
+def _tool(catalog: Catalog, metric: Metric) -> StructuredTool:
+    def run(**kwargs: Any) -> tuple[str, MetricResult]:
+        try:
+            result = catalog.run(metric.name, kwargs)
+        except UserError as exc:
+            raise ToolException(str(exc)) from None
+        return result.summary(), result
+
+    def bad_args(exc: ValidationError) -> str:
+        return _explain(metric, exc)
+
+    return StructuredTool.from_function(
+        func=run,
+        name=metric.name,
+        description=f"{metric.title['en']}. {metric.description['en']}",
+        args_schema=metric.model,
+        response_format="content_and_artifact",
+        handle_tool_error=True,
+        handle_validation_error=bad_args,
+    )
+
+
+def make_llm(catalog: Catalog) -> BaseChatModel | None:
+    """The hosted chat model from settings, or None when no key is configured."""
+    s = catalog.settings
+    if not s.llm_enabled:
+        return None
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=s.llm_model,
+        api_key=s.openai_api_key,
+        base_url=s.openai_base_url,
+        timeout=s.llm_timeout_s,
+        max_retries=s.llm_max_retries,
+        temperature=0,
+        use_responses_api=False,
+    )
+
+
+@dataclass
+class ToolStep:
+    """One tool call as the person sees it: metric, arguments, outcome, time taken."""
+
+    name: str
+    args: dict[str, Any]
+    result: MetricResult | None = None
+    error: str | None = None
+    ms: float = 0.0
+
+
+@dataclass
+class Answer:
+    text: str
+    language: str
+    backend: str
+    steps: list[ToolStep] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+    @property
+    def results(self) -> list[MetricResult]:
+        return [s.result for s in self.steps if s.result is not None]
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape of `assistant ask --json`."""
+        return {
+            "answer": self.text,
+            "language": self.language,
+            "backend": self.backend,
+            "tool_calls": [{"name": s.name, "args": s.args} for s in self.steps],
+            "results": [
+                r.to_json() if (r := s.result) else {"metric": s.name, "error": s.error}
+                for s in self.steps
+            ],
+            "notices": self.notices,
+            "suggestions": self.suggestions,
+        }
+
+
+@dataclass
+class Event:
+    """What a streaming answer reports as it goes: kind is step, step_done, text or done."""
+
+    kind: str
+    step: ToolStep | None = None
+    text: str = ""
+    answer: Answer | None = None
+
+
+class Conversation:
+    """One person's chat: the messages a follow-up builds on."""
+
+    def __init__(self) -> None:
+        self.messages: list[BaseMessage] = []
+
+    def recent(self) -> list[BaseMessage]:
+        starts = [i for i, m in enumerate(self.messages) if isinstance(m, HumanMessage)]
+        if len(starts) <= HISTORY_TURNS:
+            return list(self.messages)
+        return self.messages[starts[-HISTORY_TURNS]:]
+
+
+class Assistant:
+    """Answers questions with the catalog's tools, by the hosted model or the offline planner."""
+
+    def __init__(self, catalog: Catalog, llm: BaseChatModel | None = None) -> None:
+        self.catalog = catalog
+        self.tools = build_tools(catalog)
+        self.offline = OfflineChatModel(latest_day=catalog.latest_day)
+        self.llm = llm if llm is not None else make_llm(catalog)
+        self._graphs: dict[tuple[str, str], Any] = {}
+
+    @property
+    def backend(self) -> str:
+        return self.catalog.settings.llm_model if self.llm is not None else "offline"
+
+    def system_prompt(self, lang: str) -> str:
+        rng = self.catalog.data_range
+        return render(
+            f"system.{lang}.md",
+            first_day=rng.first_day,
+            latest_day=rng.latest_complete_day,
+            min_group=self.catalog.settings.min_group_size,
+        )
+
+    def _graph(self, model: BaseChatModel, lang: str) -> Any:
+        key = ("llm" if model is self.llm else "offline", lang)
+        if key not in self._graphs:
+            self._graphs[key] = create_agent(
+                model, self.tools, system_prompt=self.system_prompt(lang)
+            )
+        return self._graphs[key]
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, conversation):
+            if event.kind == "done":
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, conversation: Conversation | None = None) -> Iterator[Event]:
+        """Answer step by step: tool steps as they start and finish, text as it is written."""
+        conversation = conversation if conversation is not None else Conversation()
+        lang = planner.detect_language(question)
+        problem = self._check_question(question, lang)
+        if problem:
+            answer = Answer(problem, lang, self.backend)
+            yield Event("text", text=problem)
+            yield Event("done", answer=answer)
+            return
+        notices: list[str] = []
+        backend = self.backend
+        model: BaseChatModel = self.llm if self.llm is not None else self.offline
+        try:
+            new_messages, steps = yield from self._run(model, question, conversation, lang)
+        except Exception as exc:  # the hosted model failed: the offline planner answers
+            if model is self.offline:
+                raise
+            log.warning("LLM failed, using the offline planner: %r", exc)
+            notices.append(text("llm_fallback", lang, reason=_reason(exc)))
+            yield Event("notice", text=notices[-1])
+            backend = "offline"
+            new_messages, steps = yield from self._run(self.offline, question, conversation, lang)
+        answer = self._answer(new_messages, steps, lang, backend, notices)
+        conversation.messages += [HumanMessage(question), *new_messages]
+        yield Event("done", answer=answer)
+
+    def _check_question(self, question: str, lang: str) -> str | None:
+        limit = self.catalog.settings.max_question_chars
+        if not question.strip():
+            return text("empty_question", lang, example=text("example_question", lang))
+        if len(question) > limit:
+            return text("too_long", lang, n=len(question), limit=limit)
+        return None
+
+    def _run(
+        self, model: BaseChatModel, question: str, conversation: Conversation, lang: str
+    ) -> Iterator[Event]:
+        """Drive the graph; returns the new messages and the tool steps, timed."""
+        graph = self._graph(model, lang)
+        messages = [*conversation.recent(), HumanMessage(question)]
+        steps_limit = self.catalog.settings.agent_max_steps
+        produced: list[BaseMessage] = []
+        steps: list[ToolStep] = []
+        started: dict[str, tuple[ToolStep, float]] = {}
+        config = {"recursion_limit": 2 * steps_limit + 1}
+        try:
+            for mode, chunk in graph.stream(
+                {"messages": messages}, config=config, stream_mode=["updates", "messages"]
+            ):
+                if mode == "messages":
+                    msg = chunk[0]
+                    if isinstance(msg, AIMessageChunk) and isinstance(msg.content, str):
+                        if msg.content and not msg.tool_call_chunks:
+                            yield Event("text", text=msg.content)
+                    continue
+                for update in chunk.values():
+                    for msg in (update or {}).get("messages", []):
+                        produced.append(msg)
+                        if isinstance(msg, AIMessage):
+                            for call in msg.tool_calls:
+                                step = ToolStep(call["name"], dict(call["args"]))
+                                steps.append(step)
+                                started[call["id"]] = (step, time.perf_counter())
+                                yield Event("step", step=step)
+                        elif isinstance(msg, ToolMessage) and msg.tool_call_id in started:
+                            step, t0 = started[msg.tool_call_id]
+                            step.ms = (time.perf_counter() - t0) * 1000
+                            if isinstance(msg.artifact, MetricResult):
+                                step.result = msg.artifact
+                                step.args = msg.artifact.params
+                            else:
+                                step.error = str(msg.content)
+                            yield Event("step_done", step=step)
+        except GraphRecursionError:
+            produced.append(AIMessage(text("step_limit", lang, steps=steps_limit)))
+        return produced, steps
+
+    def _answer(
+        self,
+        messages: list[BaseMessage],
+        steps: list[ToolStep],
+        lang: str,
+        backend: str,
+        notices: list[str],
+    ) -> Answer:
+        final = next(
+            (m.content for m in reversed(messages)
+             if isinstance(m, AIMessage) and not m.tool_calls and isinstance(m.content, str)),
+            "",
+        )
+        answer = Answer(final, lang, backend, steps, notices)
+        results = answer.results
+        if backend != "offline" and results:
+            loose = narrative.unsupported_numbers(final, results)
+            if loose:
+                answer.unsupported = loose
+                answer.notices.append(text("unchecked_numbers", lang, numbers=", ".join(loose)))
+        for r in results[:1]:
+            answer.suggestions = narrative.suggestions(r, lang)
+        return answer
+
+
+def _reason(exc: Exception) -> str:
+    name = type(exc).__name__
+    return {
+        "APIConnectionError": "endpoint unreachable",
+        "APITimeoutError": "timed out",
+        "RateLimitError": "rate limited",
+        "AuthenticationError": "key refused",
+    }.get(name, name)
