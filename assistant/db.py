@@ -30,17 +30,16 @@ def read_regions() -> list[dict[str, str]]:
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables if missing and (re)fill the region reference table."""
+    """Create the tables if missing and bring the region table in line with regions.csv."""
     con.execute(schema_sql())
-    rows = read_regions()
-    con.execute("DELETE FROM regions")
-    con.executemany(
-        "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            [r["country"], r["region"], r["timezone"], r["name_en"], r["name_zh"], r["aliases"]]
-            for r in rows
-        ],
+    wanted = sorted(
+        (r["country"], r["region"], r["timezone"], r["name_en"], r["name_zh"], r["aliases"])
+        for r in read_regions()
     )
+    # Rewrite only on a difference, so opening for writing changes nothing by itself.
+    if con.execute("SELECT * FROM regions ORDER BY country").fetchall() != wanted:
+        con.execute("DELETE FROM regions")
+        con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)", [list(r) for r in wanted])
 
 
 def connect_write(path: Path | str) -> duckdb.DuckDBPyConnection:
