@@ -257,7 +257,7 @@ def report(
     from rich.progress import BarColumn, Progress, TextColumn
 
     from assistant.catalog import Catalog
-    from assistant.report import collect, render
+    from assistant.report import FORMATS, collect, message, render
 
     kind = format_ or ("html" if output and output.suffix.lower() in (".html", ".htm") else "md")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err,
@@ -268,8 +268,8 @@ def report(
             bar.update(task, completed=done, total=total, description=label)
 
         try:
-            if kind not in ("md", "html"):
-                raise UserError(f"'{kind}' is not a report format.", hint="Use md or html.")
+            if kind not in FORMATS:
+                raise UserError(message("bad_format", lang, format=kind))
             content = collect(Catalog(_db(db)), week, lang=lang, progress=progress)
             text = render(content, kind)
         except UserError as exc:
