@@ -214,6 +214,14 @@ def _param_model(metric: Metric) -> type[BaseModel]:
     return model
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _join_lines(text: str) -> str:
+    """Unwrap a folded YAML text: spaces between words, none between two CJK characters."""
+    return _CJK_GAP.sub("", " ".join(text.split()))
+
+
 def _parse_file(path: Path) -> Metric:
     text = path.read_text(encoding="utf-8")
     m = _HEADER.match(text)
@@ -284,7 +292,7 @@ def _parse_file(path: Path) -> Metric:
         name=name,
         path=path,
         title={k: str(v) for k, v in head["title"].items()},
-        description={k: " ".join(str(v).split()) for k, v in head["description"].items()},
+        description={k: _join_lines(str(v)) for k, v in head["description"].items()},
         dimension=dimension,
         params=params,
         columns=columns,
