@@ -173,7 +173,8 @@ class Catalog:
         size = metric.size_column
         if not size:
             return 0
-        keep = {c for c, col in metric.columns.items() if col.format in ("text", "label")}
+        # Only labels survive: a data-derived text (a verdict, say) could hint at the figure.
+        keep = {c for c, col in metric.columns.items() if col.format == "label"} | {"segment"}
         count = 0
         for row in rows:
             n = row.get(size)
