@@ -51,11 +51,14 @@ def build_figure(result: MetricResult, lang: str = "en") -> go.Figure | None:
         single = len(series) == 1 and len(ys) == 1
         for i, (key, part) in enumerate(series.items()):
             for j, col in enumerate(ys):
+                points = [r for r in part if r.get(col) is not None]
+                if not points:
+                    continue  # e.g. a comparison row with no value of its own
                 name = _series_name(result, key, col, ys, lang)
                 trace = go.Scatter if hint["type"] == "line" else go.Bar
                 kwargs: dict[str, Any] = {
-                    "x": [_x_value(r.get(x)) for r in part],
-                    "y": [r.get(col) for r in part],
+                    "x": [_x_value(r.get(x)) for r in points],
+                    "y": [r.get(col) for r in points],
                     "name": name,
                     "marker_color": PALETTE[(i + j) % len(PALETTE)],
                 }
