@@ -86,7 +86,9 @@ def _parse_set(metric, pairs: list[str]) -> dict:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UserError(f"'{pair}' is not key=value.", hint="For example: --set countries=BR,ID")
+            raise UserError(
+                f"'{pair}' is not key=value.", hint="For example: --set countries=BR,ID"
+            )
         param = metric.params.get(key)
         if param is not None and param.type.endswith("_list"):
             items = [v.strip() for v in value.split(",") if v.strip()]

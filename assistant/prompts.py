@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import jinja2
@@ -20,7 +20,7 @@ _env = jinja2.Environment(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> dict[str, Any]:
     return yaml.safe_load((PROMPTS_DIR / name).read_text(encoding="utf-8")) or {}
 

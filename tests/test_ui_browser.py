@@ -31,6 +31,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 from playwright import sync_api  # noqa: E402
+
 expect = sync_api.expect
 expect.set_options(timeout=WAIT_MS)
 # Every answer ends by stating the dates it used.
