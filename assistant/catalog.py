@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -12,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from assistant import db
+from assistant import db, derived
 from assistant.config import Settings, get_settings
 from assistant.errors import DataError
 from assistant.numbers import fmt
@@ -105,12 +106,20 @@ class Catalog:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._range: db.DataRange | None = None
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self._temp_rollups = False
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
             if self._con is None:
-                self._con = db.connect_read(self.db_path)
+                con = db.connect_read(self.db_path)
+                # rollups built for another zone or data (or none): TEMP copies shadow them,
+                # seen only by this connection itself, so queries then run on it in turn
+                self._temp_rollups = not derived.is_current(con, self.settings.report_timezone)
+                if self._temp_rollups:
+                    derived.rebuild(con, self.settings.report_timezone, temp=True)
+                self._con = con
             return self._con
 
     def close(self) -> None:
@@ -157,10 +166,13 @@ class Catalog:
             bound["last_day"] = self.latest_day()
         bound = {k: v for k, v in bound.items() if f"${k}" in metric.sql}
         t0 = time.perf_counter()
-        columns, raw = db.run_query(
-            self.con, metric.sql, bound,
-            timeout_s=self.settings.query_timeout_s, max_rows=self.settings.max_result_rows,
-        )
+        con = self.con
+        with self._run_lock if self._temp_rollups else contextlib.nullcontext():
+            columns, raw = db.run_query(
+                con, metric.sql, bound,
+                timeout_s=self.settings.query_timeout_s, max_rows=self.settings.max_result_rows,
+                own_cursor=not self._temp_rollups,
+            )
         elapsed = (time.perf_counter() - t0) * 1000
         rows = [dict(zip(columns, r, strict=True)) for r in raw]
         suppressed = self._suppress(metric, rows)

@@ -24,7 +24,8 @@ import pyarrow as pa
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from assistant import db
+from assistant import db, derived
+from assistant.config import get_settings
 from assistant.errors import DataError, ParameterError
 
 US_PER_S = 1_000_000
@@ -175,6 +176,8 @@ def generate(
                 sum(counts.values()),
             ],
         )
+        # the rollups the metrics read, for the configured reporting zone
+        derived.rebuild(con, get_settings().report_timezone)
         con.execute("CHECKPOINT")
         con.close()
     except BaseException:

@@ -99,10 +99,14 @@ def _plain_io_error(exc: Exception) -> str:
 
 
 def run_query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict, *, timeout_s: float, max_rows: int
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict, *, timeout_s: float, max_rows: int,
+    own_cursor: bool = True,
 ) -> tuple[list[str], list[tuple]]:
-    """Run one bound query on its own cursor; interrupt it past `timeout_s`."""
-    cur = con.cursor()
+    """Run one bound query on its own cursor; interrupt it past `timeout_s`.
+
+    own_cursor=False runs on `con` itself: a cursor does not see `con`'s TEMP tables.
+    """
+    cur = con.cursor() if own_cursor else con
     timer = threading.Timer(timeout_s, cur.interrupt)
     timer.start()
     try:
@@ -116,7 +120,8 @@ def run_query(
         ) from exc
     finally:
         timer.cancel()
-        cur.close()
+        if own_cursor:
+            cur.close()
     if len(rows) > max_rows:
         log.warning("result cut to %d rows", max_rows)
         rows = rows[:max_rows]

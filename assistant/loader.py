@@ -78,7 +78,15 @@ from assistant.errors import DataError
 log = logging.getLogger(__name__)
 
 # Run inside the load transaction, before COMMIT, to rebuild derived tables.
-AFTER_LOAD: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+def _rebuild_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the metric rollups in step with the rows just written (same transaction)."""
+    from assistant import derived
+    from assistant.config import get_settings
+
+    derived.rebuild(con, get_settings().report_timezone)
+
+
+AFTER_LOAD: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_rebuild_rollups]
 
 EXAMPLES_KEPT = 100  # problems kept per (file, column, reason); the rest are only counted
 EXAMPLES_SHOWN = 3  # rows named in the message per (file, column, reason)

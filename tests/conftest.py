@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant import db
+from assistant import db, derived
 from assistant.catalog import Catalog
 from assistant.config import Settings
 
@@ -31,6 +31,8 @@ def build_db(path: Path, tables: dict[str, list[dict[str, Any]]]) -> Path:
                 cols = ", ".join(row)
                 marks = ", ".join("?" for _ in row)
                 con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+        # as after a real load: rollups for UTC (a catalog in another zone makes its own)
+        derived.rebuild(con, "UTC")
     finally:
         con.close()
     return path

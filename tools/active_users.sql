@@ -45,54 +45,29 @@ chart: {type: bar, x: segment, y: avg_dau, trend: {type: line, x: segment, y: av
 WITH filtered AS MATERIALIZED (
     -- useg: the user-attribute part of the segment ('all' unless split by one)
     SELECT
-        u.user_id,
-        u.rowid AS uid,
+        d.uid,
         CASE $group_by
-            WHEN 'country' THEN u.country
-            WHEN 'region' THEN r.region
-            WHEN 'platform' THEN u.platform
-            WHEN 'channel' THEN coalesce(u.channel, 'unknown')
+            WHEN 'country' THEN d.country
+            WHEN 'region' THEN d.region
+            WHEN 'platform' THEN d.platform
+            WHEN 'channel' THEN d.channel
             ELSE 'all'
         END AS useg
-    FROM users u
-    LEFT JOIN regions r ON r.country = u.country
-    WHERE (len($countries) = 0 OR list_contains($countries, u.country))
-      AND (len($regions) = 0 OR list_contains($regions, r.region))
-      AND (len($platforms) = 0 OR list_contains($platforms, u.platform))
-),
-scan AS (
-    -- Days read: from 29 days before the earliest MAU window end (the start date for a
-    -- trend, else the end date) to the end date, and their exact UTC bounds in $tz.
-    SELECT
-        first_day,
-        timezone('UTC', timezone($tz, CAST(first_day AS TIMESTAMP))) AS lo,
-        timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY)) AS hi
-    FROM (
-        SELECT CASE WHEN $group_by IN ('day', 'week') THEN $start - 29
-                    ELSE least($start, $end - 29) END AS first_day
-    )
-),
-slots AS (
-    -- 15-minute UTC slots with their local day in $tz. Every zone offset and every
-    -- daylight-saving change falls on a quarter hour, so all sessions of a slot share one
-    -- local day: joining on the slot converts a few thousand slots, not every session.
-    SELECT epoch_us(t) // 900000000 AS slot, CAST(timezone($tz, timezone('UTC', t)) AS DATE) AS day
-    FROM scan, generate_series(lo, hi - INTERVAL 15 MINUTE, INTERVAL 15 MINUTE) g(t)
+    FROM user_dim d
+    WHERE (len($countries) = 0 OR list_contains($countries, d.country))
+      AND (len($regions) = 0 OR list_contains($regions, d.region))
+      AND (len($platforms) = 0 OR list_contains($platforms, d.platform))
 ),
 user_days AS (
-    -- distinct (user, local day) first, then the user filter: fewer rows to join
-    SELECT f.useg, f.uid, d.day
-    FROM (
-        SELECT DISTINCT s.user_id, sl.day
-        FROM sessions s
-        JOIN slots sl ON sl.slot = epoch_us(s.started_at) // 900000000
-        -- the bounds again as plain expressions so the scan itself skips other days
-        WHERE s.started_at >= timezone('UTC', timezone($tz, CAST(
-                CASE WHEN $group_by IN ('day', 'week') THEN $start - 29
-                     ELSE least($start, $end - 29) END AS TIMESTAMP)))
-          AND s.started_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-    ) d
-    JOIN filtered f ON f.user_id = d.user_id
+    -- active (user, local day) pairs from the rollup. Days read: from 29 days before the
+    -- earliest MAU window end (the start date for a trend, else the end date) to the end.
+    SELECT f.useg, f.uid, ud.day
+    FROM user_day ud
+    JOIN filtered f ON f.uid = ud.uid
+    WHERE ud.sessions > 0
+      AND ud.day >= CASE WHEN $group_by IN ('day', 'week') THEN $start - 29
+                         ELSE least($start, $end - 29) END
+      AND ud.day <= $end
 ),
 calendar AS (
     -- every day of the range with its ISO week and time segment ('all' unless a trend)

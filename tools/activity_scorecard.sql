@@ -49,110 +49,45 @@ size_column: active_users
 headline: [current, previous, change]
 chart: {type: bar, x: dimension, y: change}
 --- */
-WITH slots AS (
-    -- 15-minute UTC slots of both ranges with their local day. Zone offsets and daylight-
-    -- saving changes fall on quarter hours, so a row's slot decides its local day: the zone
-    -- conversion runs once per slot, not once per row. The previous range ends where the
-    -- current one starts ($start), so a day tells its range.
-    SELECT epoch_us(t) // 900000000 AS slot,
-           CAST(timezone($tz, timezone('UTC', t)) AS DATE) AS day
-    FROM generate_series(
-        timezone('UTC', timezone($tz,
-            CAST($start - CAST($end - $start + 1 AS INTEGER) AS TIMESTAMP))),
-        timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-            - INTERVAL 15 MINUTE,
-        INTERVAL 15 MINUTE
-    ) g(t)
+WITH filtered AS (
+    SELECT d.uid
+    FROM user_dim d
+    WHERE (len($countries) = 0 OR list_contains($countries, d.country))
+      AND (len($regions) = 0 OR list_contains($regions, d.region))
+      AND (len($platforms) = 0 OR list_contains($platforms, d.platform))
 ),
-filtered AS (
-    SELECT u.user_id
-    FROM users u
-    LEFT JOIN regions r ON r.country = u.country
-    WHERE (len($countries) = 0 OR list_contains($countries, u.country))
-      AND (len($regions) = 0 OR list_contains($regions, r.region))
-      AND (len($platforms) = 0 OR list_contains($platforms, u.platform))
+days AS (
+    -- user-days of both ranges from the rollup (local days in the reporting zone); the
+    -- previous range ends where the current one starts ($start), so a day tells its range;
+    -- users are filtered only when asked
+    SELECT ud.uid AS user_id, ud.day, ud.day >= $start AS cur, ud.sessions, ud.minutes, ud.acts
+    FROM user_day ud
+    WHERE ud.day >= $start - CAST($end - $start + 1 AS INTEGER)
+      AND ud.day <= $end
+      AND ((len($countries) = 0 AND len($regions) = 0 AND len($platforms) = 0)
+           OR ud.uid IN (SELECT uid FROM filtered))
 ),
 user_days AS (
-    -- one row per active (user, local day) with the minutes of the sessions started then;
-    -- both ranges are tested on the raw timestamp against constants so the scan skips
-    -- row groups outside them; users are filtered after grouping, and only when asked
-    SELECT d.user_id, d.day, d.day >= $start AS cur, d.minutes
-    FROM (
-        SELECT s.user_id, sl.day,
-               sum((epoch_us(s.ended_at) - epoch_us(s.started_at)) / 60000000.0) AS minutes
-        FROM sessions s
-        JOIN slots sl ON sl.slot = epoch_us(s.started_at) // 900000000
-        WHERE s.started_at >= timezone('UTC', timezone($tz,
-                  CAST($start - CAST($end - $start + 1 AS INTEGER) AS TIMESTAMP)))
-          AND s.started_at < timezone('UTC', timezone($tz,
-                  CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-        GROUP BY s.user_id, sl.day
-    ) d
-    WHERE (len($countries) = 0 AND len($regions) = 0 AND len($platforms) = 0)
-       OR d.user_id IN (SELECT user_id FROM filtered)
+    -- one row per active (user, local day) with the minutes of the sessions started then
+    SELECT user_id, day, cur, minutes FROM days WHERE sessions > 0
 ),
 core AS (
-    -- default core actions: chat_start, room_join, a connected call (dated when connected)
-    SELECT t.user_id, sl.day >= $start AS cur
-    FROM (
-        SELECT e.user_id, e.ts AS at
-        FROM events e
-        WHERE e.ts >= timezone('UTC', timezone($tz,
-                  CAST($start - CAST($end - $start + 1 AS INTEGER) AS TIMESTAMP)))
-          AND e.ts < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-          AND e.name IN ('chat_start', 'room_join')
-        UNION ALL
-        SELECT unnest([c.caller_id, c.callee_id]), c.connected_at
-        FROM calls c
-        WHERE c.connected_at >= timezone('UTC', timezone($tz,
-                  CAST($start - CAST($end - $start + 1 AS INTEGER) AS TIMESTAMP)))
-          AND c.connected_at < timezone('UTC', timezone($tz,
-                  CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-    ) t
-    JOIN slots sl ON sl.slot = epoch_us(t.at) // 900000000
-    WHERE t.user_id IS NOT NULL
-),
-touches AS (
-    -- human interactions in both ranges, keyed by the pair in canonical order (a < b)
-    SELECT least(e.user_id, e.partner_id) AS a, greatest(e.user_id, e.partner_id) AS b, e.ts AS at
-    FROM events e
-    WHERE e.ts >= timezone('UTC', timezone($tz,
-              CAST($start - CAST($end - $start + 1 AS INTEGER) AS TIMESTAMP)))
-      AND e.ts < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-      AND e.name IN ('chat_start', 'message_sent')
-      AND e.partner_id IS NOT NULL AND e.partner_id <> e.user_id
-    UNION ALL
-    SELECT least(c.caller_id, c.callee_id), greatest(c.caller_id, c.callee_id), c.connected_at
-    FROM calls c
-    WHERE c.connected_at >= timezone('UTC', timezone($tz,
-              CAST($start - CAST($end - $start + 1 AS INTEGER) AS TIMESTAMP)))
-      AND c.connected_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-      AND c.callee_id IS NOT NULL AND c.callee_id <> c.caller_id
+    -- default core actions: chat_start, room_join, a connected call (bits 1, 2, 4 of acts)
+    SELECT user_id, cur FROM days WHERE acts & 7 <> 0
 ),
 pairs AS (
     -- connected pairs per range; on two distinct days <=> first day < last day
-    SELECT t.a, t.b, sl.day >= $start AS cur, min(sl.day) < max(sl.day) AS two_days
-    FROM touches t
-    JOIN slots sl ON sl.slot = epoch_us(t.at) // 900000000
-    GROUP BY t.a, t.b, sl.day >= $start
+    SELECT a, b, day >= $start AS cur, min(day) < max(day) AS two_days
+    FROM pair_day
+    WHERE day >= $start - CAST($end - $start + 1 AS INTEGER) AND day <= $end
+    GROUP BY a, b, day >= $start
 ),
 mutual AS (
     -- when a connected pair came to follow each other (the later of the two first
-    -- follows, at any time before the range's end); only pairs that need it are looked up
-    SELECT
-        least(f.user_id, f.partner_id) AS a,
-        greatest(f.user_id, f.partner_id) AS b,
-        greatest(min(f.ts) FILTER (WHERE f.user_id < f.partner_id),
-                 min(f.ts) FILTER (WHERE f.user_id > f.partner_id)) AS since
-    FROM events f
-    SEMI JOIN pairs p
-        ON p.a = least(f.user_id, f.partner_id) AND p.b = greatest(f.user_id, f.partner_id)
-        AND NOT p.two_days
-    WHERE f.name = 'follow'
-      AND f.ts < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-      AND f.partner_id IS NOT NULL AND f.partner_id <> f.user_id
-    GROUP BY 1, 2
-    HAVING bool_or(f.user_id < f.partner_id) AND bool_or(f.user_id > f.partner_id)
+    -- follows); only pairs that need it are looked up
+    SELECT m.a, m.b, m.since
+    FROM mutual_follow m
+    SEMI JOIN pairs p ON p.a = m.a AND p.b = m.b AND NOT p.two_days
 ),
 lasting AS (
     -- a connection lasts when it came on two days, or the pair follows each other by the
