@@ -20,13 +20,14 @@ from langchain_core.messages import (
     AIMessageChunk,
     BaseMessage,
     HumanMessage,
+    RemoveMessage,
     ToolMessage,
 )
 from langchain_core.tools import StructuredTool, ToolException
 from langgraph.errors import GraphRecursionError
 from pydantic import ValidationError
 
-from assistant import narrative, planner
+from assistant import narrative, planner, privacy
 from assistant.catalog import Catalog, MetricResult
 from assistant.errors import UserError
 from assistant.offline import OfflineChatModel
@@ -231,6 +232,7 @@ class Assistant:
         produced: list[BaseMessage] = []
         steps: list[ToolStep] = []
         started: dict[str, tuple[ToolStep, float]] = {}
+        seen: set[str] = {m.id for m in messages if m.id is not None}
         config = {"recursion_limit": 2 * steps_limit + 1}
         try:
             for mode, chunk in graph.stream(
@@ -244,12 +246,25 @@ class Assistant:
                     continue
                 for update in chunk.values():
                     for msg in (update or {}).get("messages", []):
+                        # After a malformed tool call the agent rewrites the whole message
+                        # list (a RemoveMessage, then everything again): count each once.
+                        if isinstance(msg, RemoveMessage | HumanMessage) or (
+                            msg.id is not None and msg.id in seen
+                        ):
+                            continue
+                        if msg.id is not None:
+                            seen.add(msg.id)
                         produced.append(msg)
                         if isinstance(msg, AIMessage):
                             for call in msg.tool_calls:
                                 step = ToolStep(call["name"], dict(call["args"]))
                                 steps.append(step)
                                 started[call["id"]] = (step, time.perf_counter())
+                                yield Event("step", step=step)
+                            for bad in msg.invalid_tool_calls:  # arguments that are not JSON
+                                step = ToolStep(str(bad.get("name") or "?"), {})
+                                steps.append(step)
+                                started[bad.get("id") or ""] = (step, time.perf_counter())
                                 yield Event("step", step=step)
                         elif isinstance(msg, ToolMessage) and msg.tool_call_id in started:
                             step, t0 = started[msg.tool_call_id]
@@ -277,7 +292,8 @@ class Assistant:
              if isinstance(m, AIMessage) and not m.tool_calls and isinstance(m.content, str)),
             "",
         )
-        answer = Answer(final, lang, backend, steps, notices)
+        # Segment labels come from the data: shown as text, never as markup or remote images.
+        answer = Answer(privacy.inert_text(final), lang, backend, steps, notices)
         results = answer.results
         if backend != "offline" and results:
             loose = narrative.unsupported_numbers(final, results)

@@ -28,7 +28,7 @@ import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 
-from assistant import db, planner, report  # noqa: E402
+from assistant import db, planner, privacy, report  # noqa: E402
 from assistant.agent import Answer, Assistant, Conversation, ToolStep  # noqa: E402
 from assistant.catalog import Catalog, MetricResult  # noqa: E402
 from assistant.charts import WEEKDAYS  # noqa: E402
@@ -356,6 +356,7 @@ class App:
         conv = conv if conv is not None else Conversation()
         rows: dict[int, int] = {}  # step -> its message in the history
         text_row: int | None = None
+        streamed = ""
         shown: set[str] = set()
         answer: Answer | None = None
         try:
@@ -374,8 +375,9 @@ class App:
                         if text_row is None:
                             text_row = len(history)
                             history.append({"role": "assistant", "content": ""})
+                        streamed += ev.text  # made inert as a whole: a tag may span chunks
                         history[text_row] = {"role": "assistant",
-                                             "content": history[text_row]["content"] + ev.text}
+                                             "content": privacy.inert_text(streamed)}
                     elif ev.kind == "done" and ev.answer is not None:
                         answer = ev.answer
                         if answer.text:
