@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from assistant import db, derived
+from assistant import db, derived, privacy
 from assistant.config import Settings, get_settings
 from assistant.errors import DataError
 from assistant.numbers import fmt
@@ -22,6 +25,7 @@ from assistant.registry import Metric, Registry, get_registry, resolve_dates
 log = logging.getLogger(__name__)
 
 SUMMARY_ROWS = 12  # what the model reads: enough for a breakdown, never a whole table
+CACHE_SIZE = 256  # results kept per catalog, least recently used dropped first
 
 
 @dataclass
@@ -56,23 +60,44 @@ class MetricResult:
             f"{self.metric.name}: {p.get('start')} to {p.get('end')}"
             + (f" ({'; '.join(filters)})" if filters else " (all users)")
         ]
-        shown = self.rows[:SUMMARY_ROWS]
+        shown = self._summary_rows()
         for row in shown:
             if row.get("suppressed"):
-                lines.append(f"- {row.get('segment', '')}: suppressed (fewer than the minimum group size)")
+                lines.append(
+                    f"- {privacy.quote_label(row.get('segment', ''))}: suppressed "
+                    "(fewer than the minimum group size)"
+                )
                 continue
-            cells = [
-                f"{c}={fmt(row[c], self.metric.columns[c].format)}"
+            lines.append("- " + ", ".join(
+                f"{c}={self._cell(row, c)}"
                 for c in self.columns
                 if c in self.metric.columns and row.get(c) is not None
-            ]
-            lines.append("- " + ", ".join(cells))
+            ))
         if len(self.rows) > len(shown):
             lines.append(f"... {len(self.rows) - len(shown)} more rows")
         if not self.rows:
             lines.append("- no rows: nothing matched these filters in this range")
         lines += [f"note: {n}" for n in self.notes]
+        lines.append(privacy.DATA_NOTE)
         return "\n".join(lines)
+
+    def _cell(self, row: dict[str, Any], col: str) -> str:
+        kind = self.metric.columns[col].format
+        if kind in ("text", "label"):
+            return privacy.quote_label(row[col])
+        if kind == "float" and row.get("unit"):
+            kind = row["unit"]  # mixed-unit tables (the scorecard) say per row
+        return fmt(row[col], kind)
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        """The first rows, shared fairly between segments so every segment is seen."""
+        if len(self.rows) <= SUMMARY_ROWS:
+            return self.rows
+        by_segment: dict[Any, list[dict[str, Any]]] = {}
+        for row in self.rows:
+            by_segment.setdefault(row.get("segment"), []).append(row)
+        quota = max(1, SUMMARY_ROWS // len(by_segment))
+        return [r for rows in by_segment.values() for r in rows[:quota]][: SUMMARY_ROWS * 2]
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of `assistant metric --json`."""
@@ -108,6 +133,10 @@ class Catalog:
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()
         self._temp_rollups = False
+        # results by (metric, params, zone, data version); post-suppression, handed out as copies
+        self._cache: OrderedDict[tuple, MetricResult] = OrderedDict()
+        self._version: str | None = None
+        self.executions = 0  # metric queries actually run (cache misses)
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -119,6 +148,8 @@ class Catalog:
                 self._temp_rollups = not derived.is_current(con, self.settings.report_timezone)
                 if self._temp_rollups:
                     derived.rebuild(con, self.settings.report_timezone, temp=True)
+                # a read-only connection sees no later writes: one version per connection
+                self._version = con.execute("SELECT data_version FROM rollup_info").fetchone()[0]
                 self._con = con
             return self._con
 
@@ -129,6 +160,8 @@ class Catalog:
                 self._con.close()
             self._con = None
             self._range = None
+            self._version = None
+            self._cache.clear()
 
     @property
     def data_range(self) -> db.DataRange:
@@ -151,6 +184,10 @@ class Catalog:
         values = metric.validate(args).model_dump()
         notes: list[str] = []
         if "start" in metric.params:
+            privacy.check_date_reach(
+                values.get("start"), values.get("end"),
+                self.data_range.first_day, self.latest_day(),
+            )
             values["start"], values["end"], notes = resolve_dates(
                 metric, values.get("start"), values.get("end"),
                 self.latest_day(), self.data_range.first_day,
@@ -165,8 +202,16 @@ class Catalog:
         if "$last_day" in metric.sql:
             bound["last_day"] = self.latest_day()
         bound = {k: v for k, v in bound.items() if f"${k}" in metric.sql}
-        t0 = time.perf_counter()
         con = self.con
+        key = (name, json.dumps(bound, sort_keys=True, default=str),
+               self.settings.report_timezone, self._version)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+        if hit is not None:
+            return _copy(hit)
+        t0 = time.perf_counter()
         with self._run_lock if self._temp_rollups else contextlib.nullcontext():
             columns, raw = db.run_query(
                 con, metric.sql, bound,
@@ -178,10 +223,16 @@ class Catalog:
         suppressed = self._suppress(metric, rows)
         params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
         log.info("%s %s: %d rows in %.0f ms", name, params, len(rows), elapsed)
-        return MetricResult(metric, params, columns, rows, metric.sql, elapsed, notes, suppressed)
+        result = MetricResult(metric, params, columns, rows, metric.sql, elapsed, notes, suppressed)
+        with self._lock:
+            self.executions += 1
+            self._cache[key] = _copy(result)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
 
     def _suppress(self, metric: Metric, rows: list[dict[str, Any]]) -> int:
-        """Blank every figure of a group smaller than the minimum size; keep its label."""
+        """Blank every figure of a group smaller than the minimum size; keep its labels."""
         size = metric.size_column
         if not size:
             return 0
@@ -197,3 +248,11 @@ class Catalog:
                 row["suppressed"] = True
                 count += 1
         return count
+
+
+def _copy(result: MetricResult) -> MetricResult:
+    """A copy whose rows, params and notes can be changed without touching the original."""
+    return replace(
+        result, params=copy.deepcopy(result.params), columns=list(result.columns),
+        rows=copy.deepcopy(result.rows), notes=list(result.notes),
+    )

@@ -21,7 +21,7 @@ from assistant.registry import ACTIONS
 
 log = logging.getLogger(__name__)
 
-ROLLUPS = ("user_dim", "user_day", "local_hour", "user_local_day",
+ROLLUPS = ("user_dim", "session_len", "user_day", "local_hour", "user_local_day",
            "pair_day", "mutual_follow", "rollup_info")
 # Bit of each action in user_day.acts: 1 << its position in ACTIONS.
 _ACT_BITS = ", ".join(f"('{a}', {1 << i})" for i, a in enumerate(ACTIONS))
@@ -53,16 +53,21 @@ SELECT epoch_us(t) // 900000000 AS slot, CAST(timezone({tz}, timezone('UTC', t))
 FROM b, generate_series(time_bucket(INTERVAL 15 MINUTE, b.lo), b.hi, INTERVAL 15 MINUTE) g(t)
 WHERE b.lo IS NOT NULL;
 
+CREATE OR REPLACE {temp} TABLE session_len AS
+-- one row per session: its local start day and length in minutes (medians need each one)
+SELECT sl.day, d.uid, (epoch_us(s.ended_at) - epoch_us(s.started_at)) / 60e6 AS minutes
+FROM sessions s
+JOIN user_dim d ON d.user_id = s.user_id
+JOIN rollup_slot sl ON sl.slot = epoch_us(s.started_at) // 900000000
+ORDER BY 1;
+
 CREATE OR REPLACE {temp} TABLE user_day AS
 -- one row per user and local day with a session or an action: sessions started that day
 -- (0 = not active that day), their minutes, and the bit set of actions done that day
 WITH s AS (
-    SELECT sl.day, d.uid, count(*) AS sessions,
-           sum((epoch_us(s.ended_at) - epoch_us(s.started_at)) / 60e6) AS minutes
-    FROM sessions s
-    JOIN user_dim d ON d.user_id = s.user_id
-    JOIN rollup_slot sl ON sl.slot = epoch_us(s.started_at) // 900000000
-    GROUP BY sl.day, d.uid
+    SELECT day, uid, count(*) AS sessions, sum(minutes) AS minutes
+    FROM session_len
+    GROUP BY day, uid
 ),
 acts AS (
     SELECT d.uid, sl.day, bit_or(a.bit) AS acts
@@ -113,8 +118,8 @@ ORDER BY 1, 2;
 
 CREATE OR REPLACE {temp} TABLE pair_day AS
 -- human contacts (chat_start / message_sent with a partner, connected calls) per pair in
--- canonical order (a < b by user id) and local day
-WITH t AS (
+-- canonical order (a < b by key) and local day
+WITH t AS MATERIALIZED (
     SELECT e.user_id AS x, e.partner_id AS y, e.ts AS at
     FROM events e
     WHERE e.name IN ('chat_start', 'message_sent')
@@ -124,11 +129,23 @@ WITH t AS (
     FROM calls c
     WHERE c.connected_at IS NOT NULL
       AND c.callee_id IS NOT NULL AND c.callee_id <> c.caller_id
+),
+stranger AS (
+    -- partners not in users are allowed (exports are often a sample of users) and still
+    -- count as contacts: they get keys below zero
+    SELECT id AS user_id, -CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS uid
+    FROM (SELECT DISTINCT unnest([t.x, t.y]) AS id FROM t) i
+    ANTI JOIN user_dim d ON d.user_id = i.id
+),
+k AS (
+    SELECT user_id, uid FROM user_dim
+    UNION ALL
+    SELECT user_id, uid FROM stranger
 )
 SELECT DISTINCT sl.day, least(dx.uid, dy.uid) AS a, greatest(dx.uid, dy.uid) AS b
 FROM t
-JOIN user_dim dx ON dx.user_id = t.x
-JOIN user_dim dy ON dy.user_id = t.y
+JOIN k dx ON dx.user_id = t.x
+JOIN k dy ON dy.user_id = t.y
 JOIN rollup_slot sl ON sl.slot = epoch_us(t.at) // 900000000
 ORDER BY 1, 2, 3;
 
@@ -188,6 +205,13 @@ def rebuild(con: duckdb.DuckDBPyConnection, tz: str, *, temp: bool = False) -> f
 
 def is_current(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
     """Whether the file's rollups exist and were built for this zone and this data."""
+    # a file built before a rollup was added lacks it though its rollup_info is current
+    names = ", ".join(_literal(t) for t in ROLLUPS)
+    (present,) = con.execute(
+        f"SELECT count(DISTINCT table_name) FROM duckdb_tables() WHERE table_name IN ({names})"
+    ).fetchone()
+    if present < len(ROLLUPS):
+        return False
     try:
         built_tz, version = con.execute(
             "SELECT timezone, data_version FROM rollup_info"

@@ -16,7 +16,8 @@ from assistant.config import Settings
 from assistant.registry import Registry
 
 REFERENCE = Registry(Path(__file__).parent / "reference_sql")
-REWRITTEN = ("active_users", "peak_hours", "activity_scorecard")
+REWRITTEN = ("active_users", "peak_hours", "activity_scorecard", "retention",
+             "usage_time", "core_action_rate", "social_quality")
 ARGS: list[dict[str, Any]] = [
     {},
     {"group_by": "country"},
@@ -25,6 +26,9 @@ ARGS: list[dict[str, Any]] = [
     {"countries": ["ID", "BR"]},
     {"regions": ["SEA"], "platforms": ["android"]},
     {"start": "2026-10-20", "end": "2026-11-05"},
+    {"days": [1, 3, 30], "group_by": "week"},
+    {"actions": ["message_sent", "call", "follow", "call"], "group_by": "platform"},
+    {"actions": ["ai_chat_start"], "group_by": "day"},
 ]
 
 
@@ -104,3 +108,30 @@ def test_stale_or_missing_rollups_are_not_used(demo_db: Path, tmp_path: Path) ->
     con.close()
     new, ref = catalogs(path, "UTC")
     assert same(new.run("activity_scorecard").rows, ref.run("activity_scorecard").rows)
+
+
+def test_partners_outside_users_still_count(make_catalog) -> None:
+    """Unknown partner and callee ids are allowed by the loader; contacts with them count."""
+    cat = make_catalog({
+        "users": [{"user_id": "a", "signup_at": "2026-09-01 00:00", "country": "BR",
+                   "platform": "ios"}],
+        "sessions": [
+            {"session_id": f"s{d}", "user_id": "a", "started_at": f"2026-11-0{d} 10:00",
+             "ended_at": f"2026-11-0{d} 10:30"} for d in (5, 6)
+        ],
+        "events": [  # zz (not a user) on two days: a lasting connection
+            {"user_id": "a", "ts": "2026-11-05 10:05", "name": "chat_start", "partner_id": "zz"},
+            {"user_id": "a", "ts": "2026-11-06 10:05", "name": "message_sent", "partner_id": "zz"},
+        ],
+        "calls": [  # yy (not a user) once: a connection, not lasting
+            {"call_id": "c1", "caller_id": "a", "callee_id": "yy",
+             "requested_at": "2026-11-05 11:00", "connected_at": "2026-11-05 11:00"},
+        ],
+    })
+    ref = Catalog(cat.db_path, settings=cat.settings, registry=REFERENCE)
+    args = {"start": "2026-11-05", "end": "2026-11-06"}
+    row = cat.run("social_quality", args).rows[0]
+    # a: 1 active user, 2 partners (zz, yy), lasting via zz
+    assert (row["active_users"], row["with_lasting"], row["partners_per_user"]) == (1, 1, 2.0)
+    for name in ("social_quality", "activity_scorecard"):
+        assert same(cat.run(name, args).rows, ref.run(name, args).rows), name

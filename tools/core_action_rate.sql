@@ -45,87 +45,64 @@ headline: [rate]
 chart: {type: bar, x: action, y: rate, color: segment, trend: {type: line, x: segment, y: rate, color: action}}
 --- */
 WITH chosen AS (
-    -- the action list in the caller's order; an empty list means the default core actions
-    SELECT unnest(acts) AS action, generate_subscripts(acts, 1) AS pos
+    -- the action list in the caller's order, with each action's bit in user_day.acts
+    -- (1 << its position in the catalog's action list); empty means the default ones
+    SELECT c.action, c.pos, CAST(1 << (b.i - 1) AS INTEGER) AS bit
     FROM (
-        SELECT CASE WHEN len($actions) = 0 THEN ['chat_start', 'room_join', 'call']
-                    ELSE $actions END AS acts
-    )
+        SELECT unnest(acts) AS action, generate_subscripts(acts, 1) AS pos
+        FROM (
+            SELECT CASE WHEN len($actions) = 0 THEN ['chat_start', 'room_join', 'call']
+                        ELSE $actions END AS acts
+        )
+    ) c
+    JOIN (
+        SELECT unnest(names) AS action, generate_subscripts(names, 1) AS i
+        FROM (SELECT ['chat_start', 'room_join', 'call', 'message_sent', 'follow',
+                      'live_start', 'gift_sent', 'match_request', 'ai_chat_start'] AS names)
+    ) b ON b.action = c.action
 ),
-slots AS (
-    -- Every 15-minute slot of the range (local midnights as UTC instants) with its local
-    -- period. UTC offsets are multiples of 15 minutes, so a row's slot decides its local
-    -- day: the time-zone conversion runs once per slot, not once per row.
+mask AS (
+    SELECT CAST(bit_or(bit) AS INTEGER) AS m FROM chosen
+),
+filtered AS MATERIALIZED (
     SELECT
-        slot,
+        d.uid,
         CASE $group_by
-            WHEN 'day' THEN CAST(timezone($tz, timezone('UTC', slot)) AS DATE)
-            WHEN 'week' THEN CAST(date_trunc('week', timezone($tz, timezone('UTC', slot)))
-                                  AS DATE)
-            ELSE DATE '2000-01-01'
-        END AS period
-    FROM generate_series(
-        timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP))),
-        timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-            - INTERVAL 15 MINUTE,
-        INTERVAL 15 MINUTE
-    ) AS g(slot)
-),
-marks AS (
-    -- one row per session (active) or chosen action (its bit); the range is tested on the
-    -- raw timestamps against constants so the scans skip row groups out of range
-    SELECT s.user_id, time_bucket(INTERVAL 15 MINUTE, s.started_at) AS slot,
-           TRUE AS active, 0 AS bits
-    FROM sessions s
-    WHERE s.started_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
-      AND s.started_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-    UNION ALL
-    SELECT e.user_id, time_bucket(INTERVAL 15 MINUTE, e.ts), FALSE, 1 << (k.pos - 1)
-    FROM events e
-    JOIN chosen k ON k.action = e.name
-    WHERE e.ts >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
-      AND e.ts < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-    UNION ALL
-    -- a connected call counts for both ends, dated when it connected
-    SELECT unnest([c.caller_id, c.callee_id]), time_bucket(INTERVAL 15 MINUTE, c.connected_at),
-           FALSE, 1 << (k.pos - 1)
-    FROM calls c
-    JOIN chosen k ON k.action = 'call'
-    WHERE c.connected_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
-      AND c.connected_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
+            WHEN 'country' THEN d.country
+            WHEN 'region' THEN d.region
+            WHEN 'platform' THEN d.platform
+            WHEN 'channel' THEN d.channel
+            ELSE 'all'
+        END AS useg
+    FROM user_dim d
+    WHERE (len($countries) = 0 OR list_contains($countries, d.country))
+      AND (len($regions) = 0 OR list_contains($regions, d.region))
+      AND (len($platforms) = 0 OR list_contains($platforms, d.platform))
 ),
 per_user AS (
-    -- per user and period: active or not, and the bit set of the actions done
-    SELECT m.user_id, sl.period, bool_or(m.active) AS active, bit_or(m.bits) AS bits
-    FROM marks m
-    JOIN slots sl ON sl.slot = m.slot
-    WHERE m.user_id IS NOT NULL
-    GROUP BY m.user_id, sl.period
-),
-filtered AS (
-    SELECT u.user_id, u.country, u.platform, coalesce(u.channel, 'unknown') AS channel, r.region
-    FROM users u
-    LEFT JOIN regions r ON r.country = u.country
-    WHERE (len($countries) = 0 OR list_contains($countries, u.country))
-      AND (len($regions) = 0 OR list_contains($regions, r.region))
-      AND (len($platforms) = 0 OR list_contains($platforms, u.platform))
+    -- per user and period (a day, an ISO week, or the whole range): active or not, and
+    -- the chosen actions done in it (local days in the reporting zone, from the rollup)
+    SELECT
+        ud.uid,
+        CASE $group_by
+            WHEN 'day' THEN strftime(ud.day, '%Y-%m-%d')
+            WHEN 'week' THEN strftime(ud.day, '%G-W%V')
+            ELSE 'all'
+        END AS tseg,
+        bool_or(ud.sessions > 0) AS active,
+        bit_or(ud.acts) & (SELECT m FROM mask) AS bits
+    FROM user_day ud
+    WHERE ud.day BETWEEN $start AND $end
+    GROUP BY ALL
 ),
 by_bits AS (
     -- only actions of active users count: the numerator is a subset of the denominator
     SELECT
-        CASE $group_by
-            WHEN 'day' THEN strftime(p.period, '%Y-%m-%d')
-            WHEN 'week' THEN strftime(p.period, '%G-W%V')
-            WHEN 'country' THEN f.country
-            WHEN 'region' THEN f.region
-            WHEN 'platform' THEN f.platform
-            WHEN 'channel' THEN f.channel
-            ELSE 'all'
-        END AS segment,
+        CASE WHEN $group_by IN ('day', 'week') THEN p.tseg ELSE f.useg END AS segment,
         p.bits,
         count(*) AS users
     FROM per_user p
-    JOIN filtered f ON f.user_id = p.user_id
+    JOIN filtered f ON f.uid = p.uid
     WHERE p.active
     GROUP BY ALL
 ),
@@ -133,9 +110,9 @@ sizes AS (
     SELECT segment, sum(users) AS active_users FROM by_bits GROUP BY segment
 ),
 labels AS (
-    SELECT 'any' AS action, 0 AS pos
+    SELECT 'any' AS action, 0 AS pos, (SELECT m FROM mask) AS bit
     UNION ALL
-    SELECT action, pos FROM chosen
+    SELECT action, pos, bit FROM chosen
 )
 SELECT
     s.segment,
@@ -145,8 +122,6 @@ SELECT
     coalesce(sum(b.users), 0) / s.active_users AS rate
 FROM sizes s
 CROSS JOIN labels l
-LEFT JOIN by_bits b
-    ON b.segment = s.segment
-   AND CASE WHEN l.pos = 0 THEN b.bits <> 0 ELSE (b.bits >> (l.pos - 1)) & 1 = 1 END
+LEFT JOIN by_bits b ON b.segment = s.segment AND b.bits & l.bit <> 0
 GROUP BY s.segment, l.action, l.pos, s.active_users
 ORDER BY s.segment, l.pos

@@ -115,7 +115,6 @@ def test_quote_label_keeps_a_label_on_one_quoted_line():
     assert DATA_NOTE
 
 
-@pytest.mark.xfail(strict=True, reason="MetricResult.summary() should use privacy.quote_label")
 def test_summary_for_the_model_marks_data_labels_as_data(evil_catalog):
     result = evil_catalog.run("active_users", {"group_by": "channel"})
     summary = result.summary()

@@ -115,7 +115,7 @@ def test_narrowing_by_platform_inside_a_small_country_is_suppressed(make_catalog
 
 
 @pytest.mark.xfail(strict=True,
-                   reason="catalog does not yet call privacy.complementary_suppression")
+                   reason="complementary suppression is not wired into the catalog yet")
 def test_a_suppressed_group_cannot_be_worked_out_from_the_total(make_catalog):
     # BR 20, ID 12, DE 3 active on one day. The split hides DE; the total is 35.
     # Without complementary suppression: 35 - 20 - 12 = 3 reveals DE exactly.
