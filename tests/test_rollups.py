@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from assistant import derived
+from assistant import db, derived
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.registry import Registry
@@ -80,7 +80,8 @@ def test_rollups_for_another_zone_are_shadowed(demo_db: Path, tmp_path: Path) ->
     con = duckdb.connect(str(jakarta))
     derived.rebuild(con, "Asia/Jakarta")
     con.close()
-    con = duckdb.connect(str(demo_db), read_only=True)
+    # same settings as every other reader of demo_db in this process (DuckDB insists)
+    con = db.connect_read(demo_db)
     assert con.execute("SELECT timezone FROM rollup_info").fetchone()[0] == "UTC"
     con.close()
     for name in REWRITTEN:
