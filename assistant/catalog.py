@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 SUMMARY_ROWS = 12  # what the model reads: enough for a breakdown, never a whole table
 CACHE_SIZE = 256  # results kept per catalog, least recently used dropped first
+# group_by values that split one total into parts (not day/week trends, not "none")
+BREAKDOWNS = frozenset({"country", "region", "platform", "channel"})
 
 
 @dataclass
@@ -65,7 +67,8 @@ class MetricResult:
             if row.get("suppressed"):
                 lines.append(
                     f"- {privacy.quote_label(row.get('segment', ''))}: suppressed "
-                    "(fewer than the minimum group size)"
+                    "(privacy minimum: too few users, or hidden so a small group "
+                    "cannot be worked out)"
                 )
                 continue
             lines.append("- " + ", ".join(
@@ -220,7 +223,7 @@ class Catalog:
             )
         elapsed = (time.perf_counter() - t0) * 1000
         rows = [dict(zip(columns, r, strict=True)) for r in raw]
-        suppressed = self._suppress(metric, rows)
+        suppressed = self._suppress(metric, rows, values)
         params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
         log.info("%s %s: %d rows in %.0f ms", name, params, len(rows), elapsed)
         result = MetricResult(metric, params, columns, rows, metric.sql, elapsed, notes, suppressed)
@@ -231,20 +234,32 @@ class Catalog:
                 self._cache.popitem(last=False)
         return result
 
-    def _suppress(self, metric: Metric, rows: list[dict[str, Any]]) -> int:
-        """Blank every figure of a group smaller than the minimum size; keep its labels."""
+    def _suppress(
+        self, metric: Metric, rows: list[dict[str, Any]], params: dict[str, Any]
+    ) -> int:
+        """Hide groups smaller than the minimum size, and in a breakdown enough others too."""
         size = metric.size_column
         if not size:
             return 0
+        labels = [c for c, col in metric.columns.items() if col.format == "label"]
         # Only labels survive: a data-derived text (a verdict, say) could hint at the figure.
-        keep = {c for c, col in metric.columns.items() if col.format == "label"} | {"segment"}
+        keep = set(labels) | {"segment"}
+        values = sorted({c for row in rows for c in row} - keep)
+        if params.get("group_by") in BREAKDOWNS:
+            # Segments of one breakdown add up to the unsplit total, so hiding only the small
+            # ones lets "total minus the visible groups" reveal them. Each combination of the
+            # other labels (D1 and D7, one heatmap cell) is its own breakdown of that total.
+            parts = [c for c in labels if c != "segment"]
+            return privacy.complementary_suppression(
+                rows, size, self.settings.min_group_size, values, parts, same_across="segment",
+            )
+        # Day/week trends and unsplit results: rows are not parts of one shown total.
         count = 0
         for row in rows:
             n = row.get(size)
             if n is not None and 0 < n < self.settings.min_group_size:
-                for c in row:
-                    if c not in keep:
-                        row[c] = None
+                for c in values:
+                    row[c] = None
                 row["suppressed"] = True
                 count += 1
         return count

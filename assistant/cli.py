@@ -160,8 +160,10 @@ def run_metric(
     for note in result.notes:
         console.print(f"[dim]{note}[/]")
     if result.suppressed:
-        console.print(f"[dim]{result.suppressed} group(s) suppressed: fewer than "
-                      f"{catalog.settings.min_group_size} users.[/]")
+        from assistant.prompts import text
+
+        console.print(text("suppressed_groups", lang, n=result.suppressed),
+                      style="dim", highlight=False, markup=False)
 
 
 def _assistant(db: Path | None):

@@ -22,6 +22,7 @@ def complementary_suppression(
     min_size: int,
     value_columns: Iterable[str],
     partition_columns: Sequence[str] = (),
+    same_across: str | None = None,
 ) -> int:
     """Suppress small groups, then enough others that no small group can be worked out.
 
@@ -34,6 +35,10 @@ def complementary_suppression(
     whose sum would still be a small group. Groups are only additive inside one breakdown,
     so rows are handled per `partition_columns` value (e.g. per segment of a heatmap).
 
+    With `same_across` (e.g. "segment"), a value of that column hidden in one partition is
+    hidden in every partition: a segment shown on D7 but hidden on D1 would give away its
+    size (and the D1 figures by subtraction) through the D7 row.
+
     Suppressing blanks `value_columns` and the size column and sets row["suppressed"] = True.
     Rows already marked suppressed must still carry their size. Returns how many rows were
     suppressed in all (primary and complementary).
@@ -42,26 +47,42 @@ def complementary_suppression(
     parts: dict[tuple, list[dict[str, Any]]] = {}
     for row in rows:
         parts.setdefault(tuple(row.get(c) for c in partition_columns), []).append(row)
-    chosen: list[dict[str, Any]] = []
-    for group in parts.values():
-        sized = [(n, i, r) for i, r in enumerate(group) if (n := _size(r, size_column)) is not None]
-        hidden = [r for n, _, r in sized if r.get("suppressed") or 0 < n < min_size]
-        hidden_ids = {id(r) for r in hidden}
-        hidden_total = sum(_size(r, size_column) or 0 for r in hidden)
-        # Smallest first: hiding the least information that closes the gap.
-        visible = sorted((n, i, r) for n, i, r in sized if id(r) not in hidden_ids and n > 0)
-        while hidden and hidden_total < min_size and visible:
-            n, _, r = visible.pop(0)
-            hidden.append(r)
-            hidden_total += n
-        chosen += hidden
-    for row in chosen:
+    hidden: dict[int, dict[str, Any]] = {}
+
+    def hide(row: dict[str, Any]) -> None:
+        # one segment hidden anywhere is hidden everywhere, so no partition shows it
+        key = row.get(same_across) if same_across else None
+        for r in [x for x in rows if x.get(same_across) == key] if same_across else [row]:
+            hidden[id(r)] = r
+
+    for row in rows:
+        n = _size(row, size_column)
+        if row.get("suppressed") or (n is not None and 0 < n < min_size):
+            hide(row)
+    while True:
+        # the first partition whose hidden groups still add up to a small group takes its
+        # smallest visible group (the least information that closes the gap); hiding it may
+        # already close the gap elsewhere through `same_across`, so look again from the top
+        for group in parts.values():
+            total = sum(_size(r, size_column) or 0 for r in group if id(r) in hidden)
+            if not any(id(r) in hidden for r in group) or total >= min_size:
+                continue
+            visible = sorted(
+                (n, i) for i, r in enumerate(group)
+                if id(r) not in hidden and (n := _size(r, size_column)) is not None and n > 0
+            )
+            if visible:
+                hide(group[visible[0][1]])
+                break
+        else:
+            break
+    for row in hidden.values():
         for c in values:
             if c in row:
                 row[c] = None
         row[size_column] = None
         row["suppressed"] = True
-    return len(chosen)
+    return len(hidden)
 
 
 def check_date_reach(

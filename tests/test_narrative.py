@@ -245,11 +245,17 @@ def demo_results(demo_db) -> dict[tuple[str, str], MetricResult]:
     from assistant.config import Settings
 
     cat = Catalog(demo_db, settings=Settings(db_path=demo_db))
+    # Every country of the 3,000-user demo has a latency bucket of fewer than 10 callers, so
+    # at the default minimum the whole breakdown is hidden (test_demo_latency_breakdown_is_
+    # hidden_whole); its figure-stating narrative is read without a minimum.
+    open_cat = Catalog(demo_db, settings=Settings(db_path=demo_db, min_group_size=1))
     out = {}
     for m, g in CASES:
         args = {} if g == "none" else {"group_by": g}
-        out[(m, g)] = cat.run(m, args)
+        out[(m, g)] = (open_cat if m == "latency_vs_activity" and g != "none" else cat).run(
+            m, args)
     cat.close()
+    open_cat.close()
     return out
 
 
@@ -271,6 +277,22 @@ def test_demo_narrative_states_the_figures(demo_results, metric, group_by, lang)
     if res.suppressed:
         assert text("suppressed_groups", lang, n=res.suppressed) in answer
     assert res.params["start"] in answer and res.params["end"] in answer
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_demo_latency_breakdown_is_hidden_whole(demo_catalog, lang):
+    # By country, each country has a bucket under 10 callers (e.g. BR "> 2000 ms" 2, AE
+    # "600-1000 ms" 3): hidden there, hence hidden in every bucket (a half-hidden country's
+    # shares would give the hidden bucket away as 1 - the rest). Nothing is left to state.
+    res = demo_catalog.run("latency_vs_activity", {"group_by": "country"})
+    assert res.rows and not visible(res) and res.suppressed == len(res.rows)
+    answer = narrative.narrate(res, lang)
+    hidden = {"en": "Every group in this result is hidden: each has fewer users than the "
+                    "privacy minimum or would let such a group be worked out from the total",
+              "zh": "该结果中每个分组都已隐藏"}[lang]
+    assert answer.startswith(hidden), answer
+    assert text("suppressed_groups", lang, n=res.suppressed) in answer
+    check_clean(answer, lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -416,24 +438,50 @@ def test_tiny_retention_exact_sentences(make_catalog):
 
 
 def test_tiny_breakdown_hides_the_small_group(make_catalog):
-    cat = make_catalog(TINY, min_group_size=3)
+    # In TINY at minimum 3, Brazil (a, b; 2 users) is hidden, and Indonesia (3) would be
+    # hidden with it: the total minus Indonesia would give Brazil's figures away. One more
+    # signup f in the United States (1, never back) makes the hidden groups Brazil 2 +
+    # United States 1 = 3 >= 3 on D1 and on D7, so Indonesia is shown:
+    # D1 c, e -> 2/3; D7 c -> 1/3.
+    tiny = {
+        "users": TINY["users"] + users(("f", "2026-11-02 11:00", "US")),
+        "sessions": TINY["sessions"] + [{"session_id": "s-f", "user_id": "f",
+                                         "started_at": "2026-11-02 11:00",
+                                         "ended_at": "2026-11-02 11:00"}],
+    }
+    cat = make_catalog(tiny, min_group_size=3)
     res = cat.run("retention", {**RANGE, "group_by": "country"})
-    # Brazil (a, b) has 2 users < 3: hidden. Indonesia: D1 c, e -> 2/3; D7 c -> 1/3.
     en = narrative.narrate(res, "en")
     assert en.startswith(
         "D1 retention of the 2026-11-01 to 2026-11-02 signups was 66.7% in Indonesia. "
         "D7 retention was 33.3% in Indonesia. "
     )
-    assert "Brazil" not in en
-    assert "2 group(s) are hidden" in en  # Brazil's D1 and D7 rows
+    assert "Brazil" not in en and "United States" not in en
+    assert "4 group(s) are hidden" in en  # Brazil's and the United States' D1 and D7 rows
     zh = narrative.narrate(res, "zh")
     assert zh.startswith(
         "印度尼西亚的 2026-11-01 至 2026-11-02 注册用户的次日留存率为 66.7%。"
         "印度尼西亚的 7日留存率为 33.3%。"
     )
-    assert "巴西" not in zh and text("suppressed_groups", "zh", n=2) in zh
+    assert "巴西" not in zh and "美国" not in zh
+    assert text("suppressed_groups", "zh", n=4) in zh
     check_clean(en, "en")
     check_clean(zh, "zh")
+
+
+def test_tiny_breakdown_hides_the_partner_of_the_small_group(make_catalog):
+    # TINY at minimum 3: Brazil (2) is hidden, and Indonesia (3), the only other group, too,
+    # or the total minus Indonesia would be Brazil. Nothing is left to show, and the answer
+    # does not claim that Indonesia is under the minimum.
+    res = make_catalog(TINY, min_group_size=3).run("retention", {**RANGE, "group_by": "country"})
+    assert res.suppressed == 4 and not res.visible_rows
+    en = narrative.narrate(res, "en")
+    assert en.startswith("Every group in this result is hidden: each has fewer users than the "
+                         "privacy minimum or would let such a group be worked out from the total")
+    assert "Indonesia" not in en and "66.7%" not in en
+    assert text("suppressed_groups", "en", n=4) in en
+    check_clean(en, "en")
+    check_clean(narrative.narrate(res, "zh"), "zh")
 
 
 def test_tiny_everything_hidden(make_catalog):

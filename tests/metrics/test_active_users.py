@@ -172,7 +172,8 @@ def test_filters(make_catalog):
 
 
 def test_a_three_user_group_is_suppressed_below_four(make_catalog):
-    # channels of the users active in the range: organic a c d (3), paid b, unknown e
+    # channels of the users active in the range: organic a c d (3), paid b, unknown e.
+    # All three are under 4, so all three are hidden and nothing visible is left to subtract.
     cat = make_catalog(TABLES, min_group_size=4)
     res = cat.run("active_users", {**RANGE, "group_by": "channel"})
     assert res.suppressed == 3
@@ -182,11 +183,22 @@ def test_a_three_user_group_is_suppressed_below_four(make_catalog):
     # the whole range has 5 active users: shown
     (row,) = cat.run("active_users", RANGE).rows
     assert row["active_users"] == 5 and not row.get("suppressed")
-    # at exactly the minimum the group is shown
-    shown = make_catalog(TABLES, min_group_size=3).run(
+    # At exactly the minimum the group is shown. With TABLES and a minimum of 3, paid (1) and
+    # unknown (1) are hidden but add up to 2 < 3, so organic (3, the smallest visible) would
+    # be hidden with them. One more unknown-channel user i active on 11-08 makes the hidden
+    # pair paid 1 + unknown 2 = 3 >= 3: subtraction yields only a group of 3, organic stays.
+    tables = {
+        "users": TABLES["users"] + users(("i", "US", "web", None)),
+        "sessions": TABLES["sessions"] + [{"session_id": "s-i", "user_id": "i",
+                                           "started_at": "2026-11-08 21:00",
+                                           "ended_at": "2026-11-08 21:00"}],
+    }
+    shown = by_segment(make_catalog(tables, min_group_size=3).run(
         "active_users", {**RANGE, "group_by": "channel"}
-    )
-    assert by_segment(shown)["organic"]["active_users"] == 3
+    ))
+    assert shown["organic"]["active_users"] == 3 and not shown["organic"].get("suppressed")
+    assert shown["paid"]["suppressed"] and shown["paid"]["active_users"] is None
+    assert shown["unknown"]["suppressed"] and shown["unknown"]["active_users"] is None
 
 
 def test_bad_group_by_names_the_allowed_values(make_catalog):

@@ -195,11 +195,29 @@ def test_chosen_actions_keep_their_order(make_catalog):
 
 
 def test_three_user_group_is_suppressed(make_catalog):
-    shown = make_catalog(TABLES, min_group_size=3).run(
+    # In TABLES, BR has 3 active users and ID 2 (4 rows each: any + 3 actions). At minimum 3
+    # ID alone would be hidden, but BR = total - ID's hidden 2 would then give ID away, so BR
+    # (the smallest visible group) would go too. One more active user in a third country,
+    # US (1), makes the hidden groups ID 2 + US 1 = 3 >= 3 in every action, so BR, at exactly
+    # the minimum, is shown.
+    tables = {
+        **TABLES,
+        "users": TABLES["users"] + users(("u", "US", "ios", "organic")),
+        "sessions": TABLES["sessions"] + [{"session_id": "s-u", "user_id": "u",
+                                           "started_at": "2026-11-02 11:00",
+                                           "ended_at": "2026-11-02 11:00"}],
+    }
+    shown = make_catalog(tables, min_group_size=3).run(
         "core_action_rate", {**RANGE, "group_by": "country"})
-    # BR has 3 active users (kept at minimum 3), ID has 2 (suppressed): 4 rows each
-    assert shown.suppressed == 4
+    assert shown.suppressed == 8  # ID and US, 4 rows each
     assert {r["segment"] for r in shown.visible_rows} == {"BR"}
+    assert {r["segment"] for r in shown.rows if r.get("suppressed")} == {"ID", "US"}
+    # Back in TABLES at minimum 3: ID (2) is hidden, and BR (3) with it in every action,
+    # since the hidden ID alone (2 < 3) could be worked out from the total.
+    both = make_catalog(TABLES, min_group_size=3).run(
+        "core_action_rate", {**RANGE, "group_by": "country"})
+    assert both.suppressed == 8 and not both.visible_rows
+    # At minimum 4 both countries are under it: all 8 rows hidden.
     hidden = make_catalog(TABLES, min_group_size=4).run(
         "core_action_rate", {**RANGE, "group_by": "country"})
     assert hidden.suppressed == 8

@@ -141,15 +141,27 @@ def test_filters(make_catalog):
 
 
 def test_a_three_user_group_is_suppressed_below_four(make_catalog):
-    # channels of active users: organic a c d (3), paid b (1), unknown e (1)
+    # channels of active users: organic a c d (3), paid b (1), unknown e (1); all under 4
     res = make_catalog(TABLES, min_group_size=4).run(
         "paid_conversion", {**RANGE, "group_by": "channel"}
     )
     organic = by_segment(res)["organic"]
     assert res.suppressed == 3
     assert organic["revenue"] is None and organic["arppu"] is None and organic["payers"] is None
-    shown = make_catalog(TABLES, min_group_size=3).run(
+    # At minimum 3 paid (1) and unknown (1) are hidden, but together only 2 < 3, so organic
+    # (the smallest visible) would be hidden too. One more active unknown-channel user i, who
+    # pays nothing, makes the hidden groups paid 1 + unknown 2 = 3 >= 3: organic is shown.
+    tables = {
+        **TABLES,
+        "users": TABLES["users"] + users(("i", "US", "web", None)),
+        "sessions": TABLES["sessions"] + [{"session_id": "s-i", "user_id": "i",
+                                           "started_at": "2026-11-08 11:00",
+                                           "ended_at": "2026-11-08 11:00"}],
+    }
+    shown = by_segment(make_catalog(tables, min_group_size=3).run(
         "paid_conversion", {**RANGE, "group_by": "channel"}
-    )
-    organic = by_segment(shown)["organic"]
+    ))
+    organic = shown["organic"]
     assert (organic["active_users"], organic["payers"], organic["revenue"]) == (3, 2, 35.0)
+    assert shown["paid"]["suppressed"] and shown["unknown"]["suppressed"]
+    assert shown["unknown"]["revenue"] is None

@@ -118,15 +118,36 @@ def test_filters(make_catalog):
 
 
 def test_a_three_user_segment_is_suppressed_below_four(make_catalog):
-    # platforms: ios a b c (3 users), android d e f g (4 users)
-    res = make_catalog(TABLES, min_group_size=4).run(
+    # platforms: ios a b c (3 users), android d e f g (4 users). Each cell is its own
+    # breakdown of that cell's total. ios (3 < 4) is hidden; in the cells both share,
+    # (2,20) and (6,20), the hidden ios alone could be worked out as total - android, so
+    # android is hidden there too, and then everywhere (a platform is hidden in every cell
+    # or none): nothing is left.
+    everything = make_catalog(TABLES, min_group_size=4).run(
+        "peak_hours", {**RANGE, "group_by": "platform"}
+    )
+    assert everything.rows and everything.suppressed == len(everything.rows) == 11
+    # One web user w (Sao Paulo, UTC-3) with sessions in exactly those shared cells, Tue 20:05
+    # and Sat 20:05 local: there the hidden groups are ios 3 + web 1 = 4 >= 4, so android
+    # (4 users, at exactly the minimum) stays visible next to the hidden ones.
+    tables = {
+        "users": TABLES["users"] + users(("w", "BR", "web", None)),
+        "sessions": TABLES["sessions"] + [
+            {"session_id": f"s-w{i}", "user_id": "w", "started_at": t, "ended_at": t}
+            for i, t in enumerate(("2026-11-03 23:05", "2026-11-07 23:05"))
+        ],
+    }
+    res = make_catalog(tables, min_group_size=4).run(
         "peak_hours", {**RANGE, "group_by": "platform"}
     )
     ios = [r for r in res.rows if r["segment"] == "ios"]
+    web = [r for r in res.rows if r["segment"] == "web"]
     android = [r for r in res.rows if r["segment"] == "android"]
     assert ios and all(r["suppressed"] for r in ios)
     assert all(r["sessions"] is None and r["share"] is None and r["rank"] is None for r in ios)
-    assert res.suppressed == len(ios)
+    assert sorted((r["weekday"], r["hour"]) for r in web) == [(2, 20), (6, 20)]
+    assert all(r["suppressed"] and r["sessions"] is None for r in web)
+    assert res.suppressed == len(ios) + len(web) == 5 + 2
     # android: d (1,0) (6,20), e (2,19) (2,20), f (4,20), g (4,19): six cells of one
     assert sorted((r["weekday"], r["hour"]) for r in android) == [
         (1, 0), (2, 19), (2, 20), (4, 19), (4, 20), (6, 20),

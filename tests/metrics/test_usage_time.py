@@ -116,7 +116,7 @@ def test_filters_and_default_window(make_catalog):
 
 
 def test_a_three_user_group_is_suppressed_below_four(make_catalog):
-    # channels in range: organic a c d (3), paid b (1)
+    # channels in range: organic a c d (3), paid b (1); both under 4, both hidden
     res = make_catalog(TABLES, min_group_size=4).run(
         "usage_time", {**RANGE, "group_by": "channel"}
     )
@@ -124,9 +124,22 @@ def test_a_three_user_group_is_suppressed_below_four(make_catalog):
     assert res.suppressed == 2
     assert got["organic"]["minutes_per_user_day"] is None
     assert got["organic"]["median_session_minutes"] is None
-    shown = make_catalog(TABLES, min_group_size=3).run(
+    # At minimum 3 paid (1) alone is hidden, and total - organic would give it away, so
+    # organic would go too. Two unknown-channel users i and j active on 11-03 make the hidden
+    # groups paid 1 + unknown 2 = 3 >= 3: organic (3, at exactly the minimum) is shown.
+    tables = {
+        "users": TABLES["users"] + users(("i", "US", "web", None), ("j", "US", "web", None)),
+        "sessions": TABLES["sessions"] + [
+            {"session_id": f"s-{u}", "user_id": u, "started_at": "2026-11-03 12:00",
+             "ended_at": "2026-11-03 12:10"}
+            for u in "ij"
+        ],
+    }
+    shown = make_catalog(tables, min_group_size=3).run(
         "usage_time", {**RANGE, "group_by": "channel"}
     )
+    assert shown.suppressed == 2
+    assert by_segment(shown)["paid"]["suppressed"] and by_segment(shown)["unknown"]["suppressed"]
     organic = by_segment(shown)["organic"]
     # a30 a10 a20 c45 c5 d60 = 170 min over a/02 a/03 c/03 c/04 d/04
     assert organic["minutes_per_user_day"] == pytest.approx(34.0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.privacy import complementary_suppression
 
 DAY = {"start": "2026-11-20", "end": "2026-11-20"}
@@ -79,6 +77,48 @@ def test_rows_marked_suppressed_earlier_count_as_hidden():
     assert hidden(data) == ["C"]
 
 
+def cells(*groups: tuple[str, str, int]) -> list[dict]:
+    return [{"segment": s, "bucket": b, "users": n, "share": 0.5} for b, s, n in groups]
+
+
+def hidden_cells(result: list[dict]) -> list[tuple[str, str]]:
+    return sorted((r["bucket"], r["segment"]) for r in result if r.get("suppressed"))
+
+
+def test_a_segment_hidden_in_one_partition_is_hidden_in_all():
+    # fast: A 30, B 12, C 3 -> C (3 < 10), then B (12, smallest visible): 15 >= 10.
+    # slow: A 30, B 40, C 15 -> nothing small. Alone it would show B and C, whose fast rows
+    # are hidden: a half-hidden segment (its shares, its size) gives the hidden row away.
+    data = cells(("fast", "A", 30), ("fast", "B", 12), ("fast", "C", 3),
+                 ("slow", "A", 30), ("slow", "B", 40), ("slow", "C", 15))
+    alone = [dict(r) for r in data]
+    assert complementary_suppression(alone, "users", 10, ["share"], ["bucket"]) == 2
+    assert hidden_cells(alone) == [("fast", "B"), ("fast", "C")]
+    assert complementary_suppression(data, "users", 10, ["share"], ["bucket"], "segment") == 4
+    assert hidden_cells(data) == [("fast", "B"), ("fast", "C"), ("slow", "B"), ("slow", "C")]
+    assert all(r["share"] is None and r["users"] is None for r in data if r.get("suppressed"))
+    assert [r["users"] for r in data if r["segment"] == "A"] == [30, 30]
+
+
+def test_small_groups_of_two_partitions_cover_each_other():
+    # fast: A 30, B 12, C 3 and slow: A 30, B 5, C 25. C is small in fast, B in slow; hidden
+    # everywhere, they add up to 15 in fast and 30 in slow, so A is shown in both.
+    data = cells(("fast", "A", 30), ("fast", "B", 12), ("fast", "C", 3),
+                 ("slow", "A", 30), ("slow", "B", 5), ("slow", "C", 25))
+    assert complementary_suppression(data, "users", 10, ["share"], ["bucket"], "segment") == 4
+    assert hidden_cells(data) == [("fast", "B"), ("fast", "C"), ("slow", "B"), ("slow", "C")]
+
+
+def test_a_complement_chosen_for_one_partition_closes_the_gap_in_another():
+    # p1: A 40, B 20, C 11, D 3; p2: A 12, B 20, C 40, E 2. D (3) and E (2) are small.
+    # p1 hides C (11, its smallest visible): 3 + 11 = 14. C hidden in p2 too gives
+    # 2 + 40 = 42 there, so p2 needs nothing of its own (A 12 stays visible in both).
+    data = cells(("p1", "A", 40), ("p1", "B", 20), ("p1", "C", 11), ("p1", "D", 3),
+                 ("p2", "A", 12), ("p2", "B", 20), ("p2", "C", 40), ("p2", "E", 2))
+    assert complementary_suppression(data, "users", 10, ["share"], ["bucket"], "segment") == 4
+    assert hidden_cells(data) == [("p1", "C"), ("p1", "D"), ("p2", "C"), ("p2", "E")]
+
+
 # ----- the catalog end to end ---------------------------------------------------------------
 
 def tiny_world(sizes: dict[str, int]) -> dict:
@@ -114,8 +154,6 @@ def test_narrowing_by_platform_inside_a_small_country_is_suppressed(make_catalog
     assert row["suppressed"]
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="complementary suppression is not wired into the catalog yet")
 def test_a_suppressed_group_cannot_be_worked_out_from_the_total(make_catalog):
     # BR 20, ID 12, DE 3 active on one day. The split hides DE; the total is 35.
     # Without complementary suppression: 35 - 20 - 12 = 3 reveals DE exactly.
@@ -128,3 +166,32 @@ def test_a_suppressed_group_cannot_be_worked_out_from_the_total(make_catalog):
     # What subtraction yields must be a group of at least the minimum size, not one country.
     assert total["active_users"] - visible >= 10
     assert len(hidden_groups) >= 2
+
+
+def test_a_day_trend_hides_only_the_small_days(make_catalog):
+    # Days are not parts of one total the way countries are: 11-20 has 35 active users,
+    # 11-21 only 2 (br0, br1) and is hidden; 11-20 stays shown.
+    world = tiny_world({"BR": 20, "ID": 12, "DE": 3})
+    world["sessions"] += [
+        {"session_id": f"s-21-{u}", "user_id": u, "started_at": "2026-11-21 09:00",
+         "ended_at": "2026-11-21 09:10"} for u in ("br0", "br1")
+    ]
+    cat = make_catalog(world, min_group_size=10)
+    res = cat.run("active_users", {"start": "2026-11-20", "end": "2026-11-21", "group_by": "day"})
+    by_day = {r["segment"]: r for r in res.rows}
+    assert by_day["2026-11-21"]["suppressed"] and by_day["2026-11-21"]["active_users"] is None
+    assert by_day["2026-11-20"]["active_users"] == 35 and not by_day["2026-11-20"].get("suppressed")
+    assert res.suppressed == 1
+
+
+def test_a_breakdown_by_country_hides_the_next_smallest_country(make_catalog):
+    # BR 20, ID 12, DE 3: DE (3 < 10) and ID (12, the smallest visible) are hidden,
+    # 3 + 12 = 15 >= 10; BR is shown with its 20.
+    cat = make_catalog(tiny_world({"BR": 20, "ID": 12, "DE": 3}), min_group_size=10)
+    res = cat.run("active_users", {**DAY, "group_by": "country"})
+    by_country = {r["segment"]: r for r in res.rows}
+    assert res.suppressed == 2
+    assert by_country["DE"]["suppressed"] and by_country["ID"]["suppressed"]
+    assert by_country["ID"]["active_users"] is None and by_country["ID"]["stickiness"] is None
+    assert by_country["BR"]["active_users"] == 20
+    assert "suppressed (privacy minimum" in res.summary()
