@@ -17,7 +17,8 @@ from assistant.registry import Registry
 
 REFERENCE = Registry(Path(__file__).parent / "reference_sql")
 REWRITTEN = ("active_users", "peak_hours", "activity_scorecard", "retention",
-             "usage_time", "core_action_rate", "social_quality")
+             "usage_time", "core_action_rate", "social_quality", "paid_conversion",
+             "latency_vs_activity")
 ARGS: list[dict[str, Any]] = [
     {},
     {"group_by": "country"},
@@ -29,6 +30,7 @@ ARGS: list[dict[str, Any]] = [
     {"days": [1, 3, 30], "group_by": "week"},
     {"actions": ["message_sent", "call", "follow", "call"], "group_by": "platform"},
     {"actions": ["ai_chat_start"], "group_by": "day"},
+    {"threshold_ms": 1500, "group_by": "region"},
 ]
 
 

@@ -61,6 +61,17 @@ WITH filtered AS MATERIALIZED (
 user_days AS (
     -- active (user, local day) pairs from the rollup. Days read: from 29 days before the
     -- earliest MAU window end (the start date for a trend, else the end date) to the end.
+    -- Without a filter or a user-attribute split every user counts as 'all': the join to
+    -- the users is skipped (only one of the two branches yields rows).
+    SELECT 'all' AS useg, ud.uid, ud.day
+    FROM user_day ud
+    WHERE ud.sessions > 0
+      AND ud.day >= CASE WHEN $group_by IN ('day', 'week') THEN $start - 29
+                         ELSE least($start, $end - 29) END
+      AND ud.day <= $end
+      AND len($countries) = 0 AND len($regions) = 0 AND len($platforms) = 0
+      AND $group_by IN ('none', 'day', 'week')
+    UNION ALL
     SELECT f.useg, f.uid, ud.day
     FROM user_day ud
     JOIN filtered f ON f.uid = ud.uid
@@ -68,12 +79,15 @@ user_days AS (
       AND ud.day >= CASE WHEN $group_by IN ('day', 'week') THEN $start - 29
                          ELSE least($start, $end - 29) END
       AND ud.day <= $end
+      AND NOT (len($countries) = 0 AND len($regions) = 0 AND len($platforms) = 0
+               AND $group_by IN ('none', 'day', 'week'))
 ),
 calendar AS (
     -- every day of the range with its ISO week and time segment ('all' unless a trend)
     SELECT
         CAST(t AS DATE) AS day,
-        strftime(t, '%G-W%V') AS week,
+        -- ISO year * 100 + week: an integer key groups faster than its text
+        yearweek(t) AS week,
         CASE $group_by
             WHEN 'day' THEN strftime(t, '%Y-%m-%d')
             WHEN 'week' THEN strftime(t, '%G-W%V')
@@ -91,11 +105,29 @@ in_range AS (
     FROM user_days ud
     JOIN calendar c ON c.day = ud.day
 ),
+per_user AS (
+    -- without a trend one pass over each user's days gives both the range's actives and
+    -- the 30-day MAU, instead of two distinct counts
+    SELECT
+        useg, uid,
+        count(*) FILTER (WHERE day >= $start) AS days_in,
+        bool_or(day >= $end - 29) AS in_mau
+    FROM user_days
+    WHERE $group_by NOT IN ('day', 'week')
+    GROUP BY useg, uid
+),
 segs AS (
     -- summing daily actives over the segment's days: user_days / n_days is the mean DAU
     SELECT useg, tseg, count(DISTINCT uid) AS active_users, count(*) AS user_days
     FROM in_range
+    WHERE $group_by IN ('day', 'week')
     GROUP BY useg, tseg
+    UNION ALL
+    SELECT useg, 'all' AS tseg, count(*) FILTER (WHERE days_in > 0) AS active_users,
+           CAST(sum(days_in) AS BIGINT) AS user_days
+    FROM per_user
+    GROUP BY useg
+    HAVING count(*) FILTER (WHERE days_in > 0) > 0
 ),
 peak AS (
     SELECT useg, tseg, max(dau) AS peak_dau
@@ -144,10 +176,10 @@ rolling AS (
     GROUP BY ts.tseg
 ),
 at_end AS (
-    SELECT useg, 'all' AS tseg, count(DISTINCT uid) AS mau_30d
-    FROM user_days
-    WHERE $group_by NOT IN ('day', 'week') AND day >= $end - 29
+    SELECT useg, 'all' AS tseg, count(*) FILTER (WHERE in_mau) AS mau_30d
+    FROM per_user
     GROUP BY useg
+    HAVING count(*) FILTER (WHERE in_mau) > 0
 ),
 mau AS (
     SELECT * FROM rolling

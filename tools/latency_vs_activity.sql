@@ -59,24 +59,36 @@ chart: {type: bar, x: bucket, y: next_day_return, color: segment}
 --- */
 WITH filtered AS (
     SELECT
-        u.user_id,
+        d.uid, d.user_id,
         CASE $group_by
-            WHEN 'country' THEN u.country
-            WHEN 'region' THEN r.region
-            WHEN 'platform' THEN u.platform
+            WHEN 'country' THEN d.country
+            WHEN 'region' THEN d.region
+            WHEN 'platform' THEN d.platform
             ELSE 'all'
         END AS segment
-    FROM users u
-    LEFT JOIN regions r ON r.country = u.country
-    WHERE (len($countries) = 0 OR list_contains($countries, u.country))
-      AND (len($regions) = 0 OR list_contains($regions, r.region))
-      AND (len($platforms) = 0 OR list_contains($platforms, u.platform))
+    FROM user_dim d
+    WHERE (len($countries) = 0 OR list_contains($countries, d.country))
+      AND (len($regions) = 0 OR list_contains($regions, d.region))
+      AND (len($platforms) = 0 OR list_contains($platforms, d.platform))
+),
+slots AS (
+    -- 15-minute UTC slots of the range with their local day. Zone offsets and daylight-saving
+    -- changes fall on quarter hours, so a call's slot decides its local day: the zone
+    -- conversion runs per slot, not per call.
+    SELECT epoch_us(t) // 900000000 AS slot,
+           CAST(timezone($tz, timezone('UTC', t)) AS DATE) AS day
+    FROM generate_series(
+        timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP))),
+        timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
+            - INTERVAL 15 MINUTE,
+        INTERVAL 15 MINUTE
+    ) g(t)
 ),
 calls_in AS (
     SELECT
-        c.caller_id,
+        f.uid AS caller_id,
         f.segment,
-        CAST(timezone($tz, timezone('UTC', c.requested_at)) AS DATE) AS call_day,
+        sl.day AS call_day,
         -- microseconds, so the threshold edge is exact: 600.000 ms is in, 600.001 ms is out
         CASE
             WHEN c.connected_at IS NULL THEN 5
@@ -90,12 +102,13 @@ calls_in AS (
         END AS minutes
     FROM calls c
     JOIN filtered f ON f.user_id = c.caller_id
+    JOIN slots sl ON sl.slot = epoch_us(c.requested_at) // 900000000
     -- local midnights as UTC instants: constants, so the scan skips row groups out of range
     WHERE c.requested_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
       AND c.requested_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
 ),
 caller_days AS (
-    -- aggregate early: one row per caller, call day and bucket
+    -- aggregate early: one row per caller (by key), call day and bucket
     SELECT
         segment, bucket_order, caller_id, call_day,
         count(*) AS calls,
@@ -105,27 +118,14 @@ caller_days AS (
     FROM calls_in
     GROUP BY segment, bucket_order, caller_id, call_day
 ),
-slots AS (
-    -- 15-minute UTC slots from the range's second day to the day after it, with their local
-    -- day. Zone offsets and daylight-saving changes fall on quarter hours, so a session's
-    -- slot decides its local day: the zone conversion runs per slot, not per session.
-    SELECT epoch_us(t) // 900000000 AS slot,
-           CAST(timezone($tz, timezone('UTC', t)) AS DATE) AS day
-    FROM generate_series(
-        timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP) + INTERVAL 1 DAY)),
-        timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 2 DAY))
-            - INTERVAL 15 MINUTE,
-        INTERVAL 15 MINUTE
-    ) g(t)
-),
 returned AS (
-    -- callers' active days, keyed by the call day they answer for (the day before)
-    SELECT DISTINCT s.user_id, sl.day - 1 AS call_day
-    FROM sessions s
-    JOIN slots sl ON sl.slot = epoch_us(s.started_at) // 900000000
-    WHERE s.started_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP) + INTERVAL 1 DAY))
-      AND s.started_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 2 DAY))
-      AND s.user_id IN (SELECT caller_id FROM calls_in)
+    -- callers' active days from the rollup, keyed by the call day they answer for (the day
+    -- before)
+    SELECT ud.uid AS user_id, ud.day - 1 AS call_day
+    FROM user_day ud
+    WHERE ud.sessions > 0
+      AND ud.day BETWEEN $start + 1 AND $end + 1
+      AND ud.uid IN (SELECT caller_id FROM calls_in)
 ),
 per_bucket AS (
     SELECT

@@ -44,53 +44,47 @@ chart: {type: bar, x: segment, y: conversion, trend: {type: line, x: segment, y:
 WITH filtered AS MATERIALIZED (
     -- useg: the user-attribute part of the segment ('all' unless split by one)
     SELECT
-        u.user_id,
+        d.uid, d.user_id,
         CASE $group_by
-            WHEN 'country' THEN u.country
-            WHEN 'region' THEN r.region
-            WHEN 'platform' THEN u.platform
-            WHEN 'channel' THEN coalesce(u.channel, 'unknown')
+            WHEN 'country' THEN d.country
+            WHEN 'region' THEN d.region
+            WHEN 'platform' THEN d.platform
+            WHEN 'channel' THEN d.channel
             ELSE 'all'
         END AS useg
-    FROM users u
-    LEFT JOIN regions r ON r.country = u.country
-    WHERE (len($countries) = 0 OR list_contains($countries, u.country))
-      AND (len($regions) = 0 OR list_contains($regions, r.region))
-      AND (len($platforms) = 0 OR list_contains($platforms, u.platform))
-),
-slots AS (
-    -- 15-minute UTC slots of the range with their time segment in $tz. Every zone offset
-    -- and daylight-saving change falls on a quarter hour, so a row's slot decides its local
-    -- day: the zone conversion runs once per slot, not once per session or payment.
-    SELECT
-        epoch_us(t) // 900000000 AS slot,
-        CASE $group_by
-            WHEN 'day' THEN strftime(timezone($tz, timezone('UTC', t)), '%Y-%m-%d')
-            WHEN 'week' THEN strftime(timezone($tz, timezone('UTC', t)), '%G-W%V')
-            ELSE 'all'
-        END AS tseg
-    FROM generate_series(
-        timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP))),
-        timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY)) - INTERVAL 15 MINUTE,
-        INTERVAL 15 MINUTE
-    ) g(t)
+    FROM user_dim d
+    WHERE (len($countries) = 0 OR list_contains($countries, d.country))
+      AND (len($regions) = 0 OR list_contains($regions, d.region))
+      AND (len($platforms) = 0 OR list_contains($platforms, d.platform))
 ),
 active AS (
-    -- the range is tested on the raw timestamps against constants so the scan skips
-    -- row groups outside it
-    SELECT DISTINCT s.user_id, sl.tseg
-    FROM sessions s
-    JOIN slots sl ON sl.slot = epoch_us(s.started_at) // 900000000
-    WHERE s.started_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
-      AND s.started_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
+    -- active (user, time segment) pairs from the rollup (local days in the reporting zone)
+    SELECT DISTINCT
+        ud.uid,
+        CASE $group_by
+            WHEN 'day' THEN strftime(ud.day, '%Y-%m-%d')
+            WHEN 'week' THEN strftime(ud.day, '%G-W%V')
+            ELSE 'all'
+        END AS tseg
+    FROM user_day ud
+    WHERE ud.sessions > 0 AND ud.day BETWEEN $start AND $end
 ),
 paid AS (
-    SELECT p.user_id, sl.tseg, sum(p.amount_usd) AS revenue
+    -- few payments: each is converted to its local day directly; the range is tested on
+    -- the raw timestamps against constants so the scan skips row groups outside it
+    SELECT
+        f.uid,
+        CASE $group_by
+            WHEN 'day' THEN strftime(timezone($tz, timezone('UTC', p.paid_at)), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone($tz, timezone('UTC', p.paid_at)), '%G-W%V')
+            ELSE 'all'
+        END AS tseg,
+        sum(p.amount_usd) AS revenue
     FROM payments p
-    JOIN slots sl ON sl.slot = epoch_us(p.paid_at) // 900000000
+    JOIN filtered f ON f.user_id = p.user_id
     WHERE p.paid_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
       AND p.paid_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
-    GROUP BY p.user_id, sl.tseg
+    GROUP BY ALL
 ),
 per_seg AS (
     SELECT
@@ -99,8 +93,8 @@ per_seg AS (
         count(*) FILTER (WHERE pd.revenue > 0) AS payers,
         coalesce(sum(pd.revenue), 0) AS revenue
     FROM active a
-    JOIN filtered f ON f.user_id = a.user_id
-    LEFT JOIN paid pd ON pd.user_id = a.user_id AND pd.tseg = a.tseg
+    JOIN filtered f ON f.uid = a.uid
+    LEFT JOIN paid pd ON pd.uid = a.uid AND pd.tseg = a.tseg
     GROUP BY f.useg, a.tseg
 )
 SELECT
