@@ -155,7 +155,7 @@ def run_metric(
     for c in cols:
         table.add_column(getattr(metric.columns[c], lang))
     for row in result.rows:
-        table.add_row(*[fmt(row.get(c), metric.columns[c].format) for c in cols])
+        table.add_row(*[fmt(row.get(c), metric.columns[c].format, lang) for c in cols])
     console.print(table)
     for note in result.notes:
         console.print(f"[dim]{note}[/]")

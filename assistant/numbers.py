@@ -7,7 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 
-def fmt(value: Any, kind: str = "text") -> str:
+MINUTES = {"en": "min", "zh": "分钟"}
+
+
+def fmt(value: Any, kind: str = "text", lang: str = "en") -> str:
     """Format one value by its column kind: pct 0.371 -> '37.1%', minutes 12.34 -> '12.3 min'."""
     if value is None:
         return "—"
@@ -22,7 +25,7 @@ def fmt(value: Any, kind: str = "text") -> str:
     if kind == "int":
         return f"{int(round(value)):,}"
     if kind == "minutes":
-        return f"{value:.1f} min"
+        return f"{value:.1f} {MINUTES.get(lang, MINUTES['en'])}"
     if kind == "usd":
         return f"${value:,.2f}"
     if kind == "ms":

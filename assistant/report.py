@@ -357,13 +357,14 @@ def _compare_rows(
         p = before.get(c) if before and ctx.comparable else None
         change, unit = _change(row.get(c), p, kind) if ctx.comparable else (None, "rel")
         lines.append([
-            _col(cur, c, ctx.lang), fmt(row.get(c), kind),
-            fmt(p, kind) if ctx.comparable else ctx.t["not_compared"],
+            _col(cur, c, ctx.lang), fmt(row.get(c), kind, ctx.lang),
+            fmt(p, kind, ctx.lang) if ctx.comparable else ctx.t["not_compared"],
             _change_text(ctx, change, unit),
         ])
         facts.append({"column": c, "label": _col(cur, c, ctx.lang), "value": row.get(c),
                       "prev": p, "change": change, "unit": unit, "kind": kind,
-                      "text": fmt(row.get(c), kind), "prev_text": fmt(p, kind),
+                      "text": fmt(row.get(c), kind, ctx.lang),
+                      "prev_text": fmt(p, kind, ctx.lang),
                       "change_text": _change_text(ctx, change, unit)})
     return lines, facts
 
@@ -398,8 +399,8 @@ def _section_scorecard(ctx: _Ctx) -> Section:
             t.get(f"dim_{dim}", str(dim)),
             t["lens_attraction"] if dim in ("frequency", "duration") else t["lens_retention"],
             t.get(f"measure_{dim}", str(r.get("measure"))),
-            fmt(r.get("current"), unit),
-            fmt(r.get("previous"), unit) if shown else t["not_compared"],
+            fmt(r.get("current"), unit, ctx.lang),
+            fmt(r.get("previous"), unit, ctx.lang) if shown else t["not_compared"],
             signed(r.get("change"), "rel") if shown else fmt(None),
             t.get(f"verdict_{verdict}", fmt(verdict)) if verdict else fmt(None),
         ]
@@ -540,7 +541,7 @@ def _section_latency(ctx: _Ctx) -> Section:
         return section
     cols = ["calls", "share", "mean_call_minutes", "long_call_share", "next_day_return"]
     rows = [[t["bucket_never"] if r.get("bucket_order") == 5 else str(r.get("bucket"))]
-            + [fmt(r.get(c), _kind(cur, c)) for c in cols] for r in cur.visible_rows]
+            + [fmt(r.get(c), _kind(cur, c), lang) for c in cols] for r in cur.visible_rows]
     section.tables.append(Table([_col(cur, "bucket", lang)] + [_col(cur, c, lang) for c in cols],
                                 rows, [False] + [True] * len(cols), "latency"))
     fast = _first(cur, bucket_order=1)
@@ -695,8 +696,9 @@ def _section_movers(ctx: _Ctx) -> Section:
         for m in top:
             kind = registry.get(m.metric).columns[m.column].format
             cells = [t.get(f"mover_{m.metric}", m.metric),
-                     segment_name(m.segment, m.group_by, lang), fmt(m.prev, kind),
-                     fmt(m.cur, kind), _change_text(ctx, m.change, m.unit), fmt(m.size, "int")]
+                     segment_name(m.segment, m.group_by, lang), fmt(m.prev, kind, lang),
+                     fmt(m.cur, kind, lang), _change_text(ctx, m.change, m.unit),
+                     fmt(m.size, "int")]
             rows.append(cells)
             facts.append({"metric": cells[0], "group": cells[1], "prev": cells[2],
                           "cur": cells[3], "change_text": cells[4], "up": m.change > 0,

@@ -141,7 +141,7 @@ def _cell(row: dict[str, Any], col: str, kind: str, lang: str) -> str:
     # A table mixing measures (the scorecard) names each row's format in its `unit` column.
     if kind == "float" and row.get("unit") in ROW_FORMATS:
         kind = row["unit"]
-    return fmt(value, kind)
+    return fmt(value, kind, lang)
 
 
 def result_frame(result: MetricResult, lang: str) -> pd.DataFrame:
