@@ -6,7 +6,6 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-
 MINUTES = {"en": "min", "zh": "分钟"}
 
 
