@@ -206,7 +206,7 @@ class Assistant:
             if model is self.offline:
                 raise
             log.warning("LLM failed, using the offline planner: %r", exc)
-            notices.append(text("llm_fallback", lang, reason=_reason(exc)))
+            notices.append(text("llm_fallback", lang, reason=_reason(exc, lang)))
             yield Event("notice", text=notices[-1])
             backend = "offline"
             new_messages, steps = yield from self._run(self.offline, question, conversation, lang)
@@ -305,11 +305,12 @@ class Assistant:
         return answer
 
 
-def _reason(exc: Exception) -> str:
-    name = type(exc).__name__
-    return {
-        "APIConnectionError": "endpoint unreachable",
-        "APITimeoutError": "timed out",
-        "RateLimitError": "rate limited",
-        "AuthenticationError": "key refused",
-    }.get(name, name)
+def _reason(exc: Exception, lang: str) -> str:
+    """Why the hosted model failed, in words (prompts/messages.yaml), else the error's name."""
+    key = {
+        "APIConnectionError": "llm_unreachable",
+        "APITimeoutError": "llm_timeout",
+        "RateLimitError": "llm_rate_limited",
+        "AuthenticationError": "llm_key_refused",
+    }.get(type(exc).__name__)
+    return text(key, lang) if key else type(exc).__name__
