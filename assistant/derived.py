@@ -22,7 +22,7 @@ from assistant.registry import ACTIONS
 log = logging.getLogger(__name__)
 
 ROLLUPS = ("user_dim", "session_len", "user_day", "local_hour", "user_local_day",
-           "pair_day", "mutual_follow", "rollup_info")
+           "pair_day", "mutual_follow", "live_day", "rollup_info")
 # Bit of each action in user_day.acts: 1 << its position in ACTIONS.
 _ACT_BITS = ", ".join(f"('{a}', {1 << i})" for i, a in enumerate(ACTIONS))
 
@@ -47,6 +47,7 @@ WITH b AS (
         SELECT min(started_at) AS lo, max(started_at) AS hi FROM sessions
         UNION ALL SELECT min(ts), max(ts) FROM events
         UNION ALL SELECT min(connected_at), max(connected_at) FROM calls
+        UNION ALL SELECT min(started_at), max(started_at) FROM live_views
     )
 )
 SELECT epoch_us(t) // 900000000 AS slot, CAST(timezone({tz}, timezone('UTC', t)) AS DATE) AS day
@@ -163,6 +164,20 @@ JOIN user_dim dy ON dy.user_id = f.partner_id
 WHERE f.name = 'follow' AND f.partner_id IS NOT NULL AND f.partner_id <> f.user_id
 GROUP BY 1, 2
 HAVING bool_or(f.user_id < f.partner_id) AND bool_or(f.user_id > f.partner_id);
+
+CREATE OR REPLACE {temp} TABLE live_day AS
+-- live views per viewer, local start day and quality (HD = 720p/1080p): counts and summed
+-- minutes, so a mean per view is sum(minutes) / sum(views); viewers not in users drop out.
+-- The viewer's attributes ride along so the metric needs no join to user_dim.
+SELECT sl.day, d.uid, v.resolution IN ('720p', '1080p') AS hd,
+       d.country, d.region, d.platform, d.channel,
+       count(*) AS views,
+       sum((epoch_us(v.ended_at) - epoch_us(v.started_at)) / 60000000.0) AS minutes
+FROM live_views v
+JOIN user_dim d ON d.user_id = v.viewer_id
+JOIN rollup_slot sl ON sl.slot = epoch_us(v.started_at) // 900000000
+GROUP BY ALL
+ORDER BY 1, 2;
 
 DROP TABLE rollup_slot;
 

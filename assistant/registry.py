@@ -28,7 +28,7 @@ ALLOWED_TABLES = frozenset(
     {"users", "sessions", "events", "calls", "live_views", "payments", "regions"}
     # rollups (assistant/derived.py), kept in step with the tables above
     | {"user_dim", "session_len", "user_day", "local_hour", "user_local_day", "pair_day",
-       "mutual_follow"}
+       "mutual_follow", "live_day"}
 )
 # Table functions a vetted query may use: they generate values, they read nothing.
 ALLOWED_TABLE_FUNCTIONS = (exp.GenerateSeries, exp.Unnest)

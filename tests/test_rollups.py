@@ -18,7 +18,7 @@ from assistant.registry import Registry
 REFERENCE = Registry(Path(__file__).parent / "reference_sql")
 REWRITTEN = ("active_users", "peak_hours", "activity_scorecard", "retention",
              "usage_time", "core_action_rate", "social_quality", "paid_conversion",
-             "latency_vs_activity")
+             "latency_vs_activity", "live_quality")
 ARGS: list[dict[str, Any]] = [
     {},
     {"group_by": "country"},

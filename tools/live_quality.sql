@@ -47,40 +47,28 @@ chart:
   color: segment
   trend: {type: line, x: segment, y: mean_minutes, color: quality}
 --- */
-WITH filtered AS (
+WITH per_quality AS (
+    -- from the rollup: views and minutes per viewer (by key), local day and quality, with
+    -- the viewer's attributes
     SELECT
-        u.user_id,
         CASE $group_by
-            WHEN 'country' THEN u.country
-            WHEN 'region' THEN r.region
-            WHEN 'platform' THEN u.platform
-            WHEN 'channel' THEN coalesce(u.channel, 'unknown')
+            WHEN 'day' THEN strftime(v.day, '%Y-%m-%d')
+            WHEN 'week' THEN strftime(v.day, '%G-W%V')
+            WHEN 'country' THEN v.country
+            WHEN 'region' THEN v.region
+            WHEN 'platform' THEN v.platform
+            WHEN 'channel' THEN v.channel
             ELSE 'all'
-        END AS useg
-    FROM users u
-    LEFT JOIN regions r ON r.country = u.country
-    WHERE (len($countries) = 0 OR list_contains($countries, u.country))
-      AND (len($regions) = 0 OR list_contains($regions, r.region))
-      AND (len($platforms) = 0 OR list_contains($platforms, u.platform))
-),
-per_quality AS (
-    SELECT
-        CASE $group_by
-            WHEN 'day' THEN strftime(CAST(timezone($tz, timezone('UTC', v.started_at)) AS DATE),
-                                     '%Y-%m-%d')
-            WHEN 'week' THEN strftime(CAST(timezone($tz, timezone('UTC', v.started_at)) AS DATE),
-                                      '%G-W%V')
-            ELSE f.useg
         END AS segment,
-        CASE WHEN v.resolution IN ('720p', '1080p') THEN 'HD' ELSE 'SD' END AS quality,
-        count(*) AS views,
-        count(DISTINCT v.viewer_id) AS viewers,
-        avg((epoch_us(v.ended_at) - epoch_us(v.started_at)) / 60000000.0) AS mean_minutes
-    FROM live_views v
-    JOIN filtered f ON f.user_id = v.viewer_id
-    -- local midnights as UTC instants: constants, so the scan skips row groups out of range
-    WHERE v.started_at >= timezone('UTC', timezone($tz, CAST($start AS TIMESTAMP)))
-      AND v.started_at < timezone('UTC', timezone($tz, CAST($end AS TIMESTAMP) + INTERVAL 1 DAY))
+        CASE WHEN v.hd THEN 'HD' ELSE 'SD' END AS quality,
+        CAST(sum(v.views) AS BIGINT) AS views,
+        count(DISTINCT v.uid) AS viewers,
+        sum(v.minutes) / sum(v.views) AS mean_minutes
+    FROM live_day v
+    WHERE v.day BETWEEN $start AND $end
+      AND (len($countries) = 0 OR list_contains($countries, v.country))
+      AND (len($regions) = 0 OR list_contains($regions, v.region))
+      AND (len($platforms) = 0 OR list_contains($platforms, v.platform))
     GROUP BY ALL
 )
 SELECT segment, quality, views, viewers, mean_minutes, uplift
