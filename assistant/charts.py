@@ -54,10 +54,10 @@ def build_figure(result: MetricResult, lang: str = "en") -> go.Figure | None:
                 points = [r for r in part if r.get(col) is not None]
                 if not points:
                     continue  # e.g. a comparison row with no value of its own
-                name = _series_name(result, key, col, ys, lang)
+                name = _series_name(result, key, col, ys, lang, hint.get("color_format"))
                 trace = go.Scatter if hint["type"] == "line" else go.Bar
                 kwargs: dict[str, Any] = {
-                    "x": [_x_value(r.get(x)) for r in points],
+                    "x": [_x_value(r.get(x), hint.get("x_format")) for r in points],
                     "y": [r.get(col) for r in points],
                     "name": name,
                     "marker_color": PALETTE[(i + j) % len(PALETTE)],
@@ -81,14 +81,19 @@ def build_figure(result: MetricResult, lang: str = "en") -> go.Figure | None:
     return fig
 
 
-def _x_value(value: Any) -> Any:
-    return str(value) if value is not None else ""
+def _x_value(value: Any, template: str | None = None) -> Any:
+    if value is None:
+        return ""
+    return template.format(value) if template else str(value)
 
 
-def _series_name(result: MetricResult, key: Any, col: str, ys: list[str], lang: str) -> str:
+def _series_name(
+    result: MetricResult, key: Any, col: str, ys: list[str], lang: str, template: str | None
+) -> str:
     parts = []
     if key is not None:
-        parts.append(("全部" if lang == "zh" else "All") if key == "all" else str(key))
+        label = template.format(key) if template else str(key)
+        parts.append(("全部" if lang == "zh" else "All") if key == "all" else label)
     if len(ys) > 1 or not parts:
         parts.append(_label(result, col, lang))
     return " · ".join(parts)

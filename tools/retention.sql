@@ -38,7 +38,9 @@ columns:
   rate: {en: Retention rate, zh: 留存率, format: pct}
 size_column: cohort_users
 headline: [rate]
-chart: {type: bar, x: day_n, y: rate, color: segment, trend: {type: line, x: segment, y: rate, color: day_n}}
+chart:
+  {type: bar, x: day_n, x_format: "D{}", y: rate, color: segment,
+   trend: {type: line, x: segment, y: rate, color: day_n, color_format: "D{}"}}
 --- */
 WITH cohort AS (
     -- signup days and attributes from the rollup (local days in the reporting zone)
