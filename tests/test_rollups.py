@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 from pathlib import Path
@@ -13,9 +14,21 @@ import pytest
 from assistant import db, derived
 from assistant.catalog import Catalog
 from assistant.config import Settings
-from assistant.registry import Registry
+from assistant.registry import Registry, _check_sql
 
-REFERENCE = Registry(Path(__file__).parent / "reference_sql")
+
+def _reference_registry() -> Registry:
+    """The catalog with each rewritten metric's SQL swapped for its raw-table reference."""
+    registry = Registry()
+    for path in sorted((Path(__file__).parent / "reference_sql").glob("*.sql")):
+        metric = registry.get(path.stem)
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        _check_sql(path, sql, set(metric.params))  # the same review as a shipped file
+        registry.metrics[path.stem] = dataclasses.replace(metric, sql=sql)
+    return registry
+
+
+REFERENCE = _reference_registry()
 REWRITTEN = ("active_users", "peak_hours", "activity_scorecard", "retention",
              "usage_time", "core_action_rate", "social_quality", "paid_conversion",
              "latency_vs_activity", "live_quality")

@@ -1,45 +1,4 @@
-/* ---
-name: retention
-title:
-  en: Retention (D1 / D7 / D30)
-  zh: 留存率（次日 / 7日 / 30日）
-description:
-  en: >
-    Share of new users who come back: the cohort is the users whose signup day is in
-    [start, end]; a user is retained on day N when they are active (start a session) on
-    signup day + N. A cohort day counts only once signup day + N is complete in the data.
-  zh: >
-    新用户回访比例：注册日在 [start, end] 内的用户为同期群；注册日后第 N 天有会话即算第 N 日留存。
-    只有注册日 + N 天已是完整数据日时，该注册日才计入。
-dimension: frequency
-params:
-  start: {type: date, description: First signup day of the cohort (YYYY-MM-DD).}
-  end: {type: date, description: Last signup day of the cohort (YYYY-MM-DD).}
-  countries: {type: country_list, description: ISO2 country codes to keep; empty for all.}
-  regions: {type: region_list, description: Region codes to keep; empty for all.}
-  platforms: {type: platform_list, description: Platforms to keep; empty for all.}
-  group_by:
-    type: choice
-    default: none
-    allowed: [none, day, week, country, region, platform, channel]
-    description: Split by signup day/week (a trend) or by a segment.
-  days:
-    type: int_list
-    default: [1, 7]
-    min: 1
-    max: 90
-    description: Which day-N retention to compute, e.g. [1, 7] or [30].
-defaults: {span_days: 7, end_lag_days: 7}
-columns:
-  segment: {en: Segment, zh: 分组}
-  day_n: {en: Day N, zh: 第N日, format: label}
-  cohort_users: {en: Cohort users, zh: 同期群用户数, format: int}
-  retained: {en: Retained, zh: 留存用户数, format: int}
-  rate: {en: Retention rate, zh: 留存率, format: pct}
-size_column: cohort_users
-headline: [rate]
-chart: {type: bar, x: day_n, y: rate, color: segment, trend: {type: line, x: segment, y: rate, color: day_n}}
---- */
+-- Raw-table reference for tools/retention.sql (same header and parameters).
 WITH filtered AS (
     SELECT
         u.user_id,
