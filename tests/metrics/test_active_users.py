@@ -6,6 +6,7 @@ import pytest
 
 from assistant.errors import ParameterError
 from assistant.registry import Registry
+from tests.metrics.rows import sessions
 
 JAKARTA = "Asia/Jakarta"  # UTC+7, no daylight saving
 RANGE = {"start": "2026-11-05", "end": "2026-11-11"}  # Thu..Wed: ISO weeks 45 (4 days), 46 (3)
@@ -15,13 +16,6 @@ def users(*rows):
     return [
         {"user_id": u, "signup_at": "2026-09-01 00:00", "country": c, "platform": p, "channel": ch}
         for u, c, p, ch in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.errors import ParameterError
 from assistant.registry import Registry
+from tests.metrics.rows import sessions
 
 JAKARTA = "Asia/Jakarta"  # UTC+7, no daylight saving
 
@@ -14,13 +15,6 @@ def users(*rows):
     return [
         {"user_id": u, "signup_at": "2026-10-01 00:00", "country": c, "platform": p, "channel": ch}
         for u, c, p, ch in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 

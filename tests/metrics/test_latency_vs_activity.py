@@ -8,6 +8,7 @@ import pytest
 
 from assistant.errors import ParameterError
 from assistant.registry import get_registry
+from tests.metrics.rows import sessions
 
 JKT = "Asia/Jakarta"  # UTC+7, no daylight saving
 RANGE = {"start": "2026-11-02", "end": "2026-11-03"}
@@ -17,13 +18,6 @@ def users(*rows):
     return [
         {"user_id": u, "signup_at": "2026-10-01 00:00", "country": c, "platform": p}
         for u, c, p in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 

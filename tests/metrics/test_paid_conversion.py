@@ -7,6 +7,7 @@ import json
 import pytest
 
 from assistant.registry import Registry
+from tests.metrics.rows import sessions
 
 JAKARTA = "Asia/Jakarta"  # UTC+7, no daylight saving
 RANGE = {"start": "2026-11-06", "end": "2026-11-10"}  # Fri..Tue: W45 06-08, W46 09-10
@@ -16,13 +17,6 @@ def users(*rows):
     return [
         {"user_id": u, "signup_at": "2026-09-01 00:00", "country": c, "platform": p, "channel": ch}
         for u, c, p, ch in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 

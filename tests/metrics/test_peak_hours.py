@@ -6,6 +6,7 @@ import pytest
 
 from assistant.errors import ParameterError
 from assistant.registry import Registry
+from tests.metrics.rows import sessions
 
 RANGE = {"start": "2026-11-02", "end": "2026-11-08"}  # Mon..Sun, in each user's local days
 
@@ -15,13 +16,6 @@ def users(*rows):
         {"user_id": u, "signup_at": "2026-09-01 00:00", "country": c, "platform": p,
          "channel": "organic", "timezone": tz}
         for u, c, p, tz in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import ParameterError
+from tests.metrics.rows import sessions
 
 BR, ID = "America/Sao_Paulo", "Asia/Jakarta"
 
@@ -13,13 +14,6 @@ def users(*rows):
     return [
         {"user_id": u, "signup_at": t, "country": c, "platform": p, "channel": ch}
         for u, t, c, p, ch in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.registry import Registry
+from tests.metrics.rows import sessions
 
 SAO_PAULO = "America/Sao_Paulo"  # UTC-3 all year (no daylight saving since 2019)
 
@@ -13,13 +14,6 @@ def users(*rows):
     return [
         {"user_id": u, "signup_at": "2026-10-01 00:00", "country": c, "platform": p, "channel": ch}
         for u, c, p, ch in rows
-    ]
-
-
-def sessions(*rows):
-    return [
-        {"session_id": f"s{i}", "user_id": u, "started_at": t, "ended_at": t}
-        for i, (u, t) in enumerate(rows)
     ]
 
 
