@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from assistant.loader import load_paths
+from assistant.store.loader import load_paths
 
 
 def generate(folder: Path, users: int, sessions: int) -> None:

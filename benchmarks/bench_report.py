@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
 from assistant.errors import UserError
-from assistant.report import build_report
+from assistant.metrics.catalog import Catalog
+from assistant.present.report import build_report
 
 
 def main() -> int:

@@ -93,8 +93,8 @@ def fresh_catalog(db: Path):
     first call for its parameters: nothing cached from before (result caches live on a
     catalog or are cleared here). Another open catalog keeps DuckDB's database instance, so
     the buffer pool stays as warm as in a running app."""
-    import assistant.catalog as catalog_module
-    from assistant.catalog import Catalog
+    import assistant.metrics.catalog as catalog_module
+    from assistant.metrics.catalog import Catalog
 
     cat = Catalog(db, settings=settings_for(db))
     cat.data_range  # noqa: B018 - opens the connection and reads the range outside the timing
@@ -202,7 +202,7 @@ def w_pandas(db: Path, runs: int, both: str = "0", **_: Any) -> dict:
 
 def w_ask(db: Path, runs: int, **_: Any) -> dict:
     """Offline question -> answer with its chart, per question: first ask and repeats."""
-    from assistant.agent import Assistant
+    from assistant.agent.graph import Assistant
 
     cat = fresh_catalog(db)
     bot = Assistant(cat, llm=None)
@@ -230,7 +230,7 @@ def w_ask(db: Path, runs: int, **_: Any) -> dict:
 
 def w_report(db: Path, runs: int, **_: Any) -> dict:
     """The weekly report, Markdown and HTML: cold (fresh catalog each run), then warm."""
-    from assistant.report import build_report
+    from assistant.present.report import build_report
 
     out = {}
     for fmt in ("md", "html"):
@@ -262,10 +262,10 @@ def w_profile(db: Path, runs: int, metric: str = "", args: str = "{}", **_: Any)
     gc.collect()
     con = duckdb.connect(str(db), read_only=True)
     try:  # the rollups the SQL reads: TEMP copies when the file's are stale, as the catalog
-        from assistant import derived
+        from assistant.store import rollups
 
-        if not derived.is_current(con, TZ):
-            derived.rebuild(con, TZ, temp=True)
+        if not rollups.is_current(con, TZ):
+            rollups.rebuild(con, TZ, temp=True)
     except (ImportError, AttributeError):
         pass
     con.execute(m.sql, bound).fetchall()  # warm the buffer pool like the timed runs
@@ -327,7 +327,7 @@ def w_load(db: Path, runs: int, **_: Any) -> dict:
     """CSV and Parquet load throughput (bench_load's files: 100k users, 1M sessions)."""
     import bench_load
 
-    from assistant import loader
+    from assistant.store import loader
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
@@ -359,10 +359,10 @@ def w_serve(db: Path, runs: int, port: str = "0", **_: Any) -> dict:
     import gradio  # noqa: F401 - timed on its own: the largest part of start-up
 
     print(f"PHASE import_gradio {time.time()}", flush=True)
-    from assistant import ui
+    from assistant.apps import web
 
     print(f"PHASE import_app {time.time()}", flush=True)
-    demo = ui.serve(db, host="127.0.0.1", port=int(port), settings=settings_for(db),
+    blocks = web.serve(db, host="127.0.0.1", port=int(port), settings=settings_for(db),
                     prevent_thread_lock=True)
     print(f"PHASE serve_returned {time.time()}", flush=True)
     for th in threading.enumerate():
@@ -370,7 +370,7 @@ def w_serve(db: Path, runs: int, port: str = "0", **_: Any) -> dict:
             th.join(120)
     print("WARM", flush=True)
     sys.stdin.read()
-    demo.close()
+    blocks.close()
     return {}
 
 
@@ -419,7 +419,7 @@ def db_problem(path: Path) -> str | None:
         return "missing"
     import duckdb
 
-    from assistant import db as dbmod
+    from assistant.store import db as dbmod
 
     try:
         con = duckdb.connect(str(path), read_only=True)
@@ -431,10 +431,10 @@ def db_problem(path: Path) -> str | None:
         if missing:
             return f"tables missing: {', '.join(missing)}"
         try:  # rollups the metrics read, when this version of the product has them
-            from assistant import derived
+            from assistant.store import rollups
         except ImportError:
             return None
-        if hasattr(derived, "is_current") and not derived.is_current(con, TZ):
+        if hasattr(rollups, "is_current") and not rollups.is_current(con, TZ):
             return "rollups missing or stale"
         return None
     finally:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from assistant import db, derived
-from assistant.catalog import Catalog
 from assistant.config import Settings
+from assistant.metrics.catalog import Catalog
+from assistant.store import db, rollups
 
 USER_DEFAULTS = {"timezone": None, "language": None, "channel": None}
 
@@ -32,7 +32,7 @@ def build_db(path: Path, tables: dict[str, list[dict[str, Any]]]) -> Path:
                 marks = ", ".join("?" for _ in row)
                 con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
         # as after a real load: rollups for UTC (a catalog in another zone makes its own)
-        derived.rebuild(con, "UTC")
+        rollups.rebuild(con, "UTC")
     finally:
         con.close()
     return path
@@ -75,10 +75,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo database, built once per test run (deterministic seed)."""
     from datetime import date
 
-    from assistant import datagen
+    from assistant.store import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    datagen.generate(path, users=3000, days=42, end_date=date.fromisoformat(DEMO_END), seed=7,
+    demo.generate(path, users=3000, days=42, end_date=date.fromisoformat(DEMO_END), seed=7,
                      progress=False)
     return path
 

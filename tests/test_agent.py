@@ -7,7 +7,7 @@ import re
 import pytest
 from langchain_openai import ChatOpenAI
 
-from assistant.agent import Assistant, Conversation
+from assistant.agent.graph import Assistant, Conversation
 from assistant.config import Settings
 from tests.openai_server import Fault, ScriptedServer, last_tool_content, say, tool_call
 
@@ -123,7 +123,7 @@ def test_llm_endpoint_down_falls_back(demo_catalog):
 
 
 def test_endless_tool_calls_stop_at_the_step_limit(demo_db, server):
-    from assistant.catalog import Catalog
+    from assistant.metrics.catalog import Catalog
 
     catalog = Catalog(demo_db, settings=Settings(db_path=demo_db, agent_max_steps=2))
     server.script = [tool_call("usage_time", {}, call_id=f"c{i}") for i in range(10)]

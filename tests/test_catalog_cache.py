@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant import catalog as catalog_module
-from assistant.loader import load_paths
+from assistant.metrics import catalog as catalog_module
+from assistant.store.loader import load_paths
 
 RANGE = {"start": "2026-11-05", "end": "2026-11-11"}
 TABLES = {

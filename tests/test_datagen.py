@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assistant import datagen, db
 from assistant.errors import ParameterError
+from assistant.store import db, demo
 
 END = date(2026, 11, 22)
 DAYS = 28
@@ -27,7 +27,7 @@ LOCAL = "timezone(u.timezone, timezone('UTC', {col}))"  # UTC timestamp -> user'
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    counts = datagen.generate(path, users=USERS, days=DAYS, end_date=END, seed=SEED,
+    counts = demo.generate(path, users=USERS, days=DAYS, end_date=END, seed=SEED,
                               progress=False)
     return path, counts
 
@@ -67,9 +67,9 @@ def test_counts_returned_match_tables_and_load_log(
 
 def test_same_arguments_same_data_other_seed_other_data(tmp_path: Path) -> None:
     args = {"users": 500, "days": 14, "end_date": END, "progress": False}
-    datagen.generate(tmp_path / "a.duckdb", seed=5, **args)
-    datagen.generate(tmp_path / "b.duckdb", seed=5, **args)
-    datagen.generate(tmp_path / "c.duckdb", seed=6, **args)
+    demo.generate(tmp_path / "a.duckdb", seed=5, **args)
+    demo.generate(tmp_path / "b.duckdb", seed=5, **args)
+    demo.generate(tmp_path / "c.duckdb", seed=6, **args)
     a, b, c = (table_contents(tmp_path / f"{x}.duckdb") for x in "abc")
     for table in db.TABLES:
         assert a[table] == b[table], table
@@ -81,9 +81,9 @@ def test_existing_file_is_replaced_whole_or_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "demo.duckdb"
     path.write_bytes(b"an older file")
     with pytest.raises(ParameterError):
-        datagen.generate(path, users=5, days=14, end_date=END, seed=1, progress=False)
+        demo.generate(path, users=5, days=14, end_date=END, seed=1, progress=False)
     assert path.read_bytes() == b"an older file"
-    datagen.generate(path, users=200, days=7, end_date=END, seed=1, progress=False)
+    demo.generate(path, users=200, days=7, end_date=END, seed=1, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
     with duckdb.connect(str(path), read_only=True) as c:
         assert c.execute("SELECT count(*) FROM users").fetchone()[0] == 200

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assistant import db, loader
-from assistant.loader import LoadError, load_paths
+from assistant.store import db, loader
+from assistant.store.loader import LoadError, load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from assistant import narrative, planner
-from assistant.catalog import MetricResult
+from assistant.agent import planner
+from assistant.metrics.catalog import MetricResult
+from assistant.present import narrative
 from assistant.prompts import text
-from assistant.regions import countries
+from assistant.store.regions import countries
 
 WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
@@ -241,8 +242,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def demo_results(demo_db) -> dict[tuple[str, str], MetricResult]:
-    from assistant.catalog import Catalog
     from assistant.config import Settings
+    from assistant.metrics.catalog import Catalog
 
     cat = Catalog(demo_db, settings=Settings(db_path=demo_db))
     # Every country of the 3,000-user demo has a latency bucket of fewer than 10 callers, so

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.planner import Plan, ToolCall, _vocab, detect_language, plan
-from assistant.regions import find_places
+from assistant.agent.planner import Plan, ToolCall, _vocab, detect_language, plan
+from assistant.store.regions import find_places
 
 EVAL = Path(__file__).parent / "eval" / "questions.yaml"
 LATEST = date(2026, 11, 25)  # a Wednesday
@@ -347,7 +347,7 @@ def test_defaults_are_left_to_the_catalog() -> None:
 
 def test_planned_arguments_pass_the_catalog_checks() -> None:
     """Every expected and every planned call validates against the tool's typed parameters."""
-    from assistant.registry import Registry
+    from assistant.metrics.registry import Registry
 
     registry = Registry()
     rows, data = run_eval()
@@ -366,7 +366,7 @@ def test_planned_arguments_pass_the_catalog_checks() -> None:
 
 
 def test_breakdowns_agree_with_the_catalog() -> None:
-    from assistant.registry import Registry
+    from assistant.metrics.registry import Registry
 
     for metric in Registry():
         assert metric.name in _vocab()["tools"], f"planner has no words for {metric.name}"

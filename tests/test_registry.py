@@ -11,7 +11,7 @@ import pytest
 
 from assistant.config import TOOLS_DIR
 from assistant.errors import ParameterError
-from assistant.registry import MetricFileError, Registry, get_registry
+from assistant.metrics.registry import MetricFileError, Registry, get_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -61,8 +61,8 @@ def test_catalog_snapshot():
 def test_tool_schemas_as_the_model_sees_them():
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
-    from assistant.agent import build_tools
-    from assistant.catalog import Catalog
+    from assistant.agent.graph import build_tools
+    from assistant.metrics.catalog import Catalog
 
     tools = [convert_to_openai_tool(t) for t in build_tools(Catalog("/nonexistent.duckdb"))]
     _snapshot("tool_schemas.json", tools)

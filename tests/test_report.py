@@ -12,12 +12,12 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from assistant.catalog import Catalog
-from assistant.cli import app
+from assistant.apps.cli import app
 from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.numbers import fmt
-from assistant.report import (
+from assistant.metrics.catalog import Catalog
+from assistant.present.numbers import fmt
+from assistant.present.report import (
     SECTION_STEPS,
     build_report,
     collect,

@@ -11,10 +11,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from assistant import db, derived
-from assistant.catalog import Catalog
 from assistant.config import Settings
-from assistant.registry import Registry, _check_sql
+from assistant.metrics.catalog import Catalog
+from assistant.metrics.registry import Registry, _check_sql
+from assistant.store import db, rollups
 
 
 def _reference_registry() -> Registry:
@@ -93,7 +93,7 @@ def test_rollups_for_another_zone_are_shadowed(demo_db: Path, tmp_path: Path) ->
     jakarta = tmp_path / "jakarta.duckdb"
     shutil.copy(demo_db, jakarta)
     con = duckdb.connect(str(jakarta))
-    derived.rebuild(con, "Asia/Jakarta")
+    rollups.rebuild(con, "Asia/Jakarta")
     con.close()
     # same settings as every other reader of demo_db in this process (DuckDB insists)
     con = db.connect_read(demo_db)
@@ -119,7 +119,7 @@ def test_stale_or_missing_rollups_are_not_used(demo_db: Path, tmp_path: Path) ->
     new.close()
     ref.close()
     con = duckdb.connect(str(path))
-    for table in derived.ROLLUPS:
+    for table in rollups.ROLLUPS:
         con.execute(f"DROP TABLE {table}")
     con.close()
     new, ref = catalogs(path, "UTC")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assistant import datagen
 from assistant.config import Settings
+from assistant.store import demo
 
 END_DATE = date(2026, 11, 22)  # a Sunday: the last ISO week of the data is complete
 AUTH = ("analyst", "meeting-2026")
@@ -20,7 +20,7 @@ AUTH = ("analyst", "meeting-2026")
 def demo_database(folder: Path) -> Path:
     """About 2,000 users over 28 days ending on END_DATE; same seed, same data."""
     path = folder / "demo.duckdb"
-    datagen.generate(path, users=2000, days=28, end_date=END_DATE, seed=11)
+    demo.generate(path, users=2000, days=28, end_date=END_DATE, seed=11)
     return path
 
 
@@ -39,15 +39,15 @@ class Running:
 @contextmanager
 def running_app(db_path: Path, auth: tuple[str, str] | None = None) -> Iterator[Running]:
     """The app as `assistant serve` starts it, in a background thread; always offline."""
-    from assistant import ui
+    from assistant.apps import web
 
     settings = Settings(db_path=db_path, openai_api_key=None, max_question_chars=500,
                         max_upload_mb=5, web_concurrency=2)
     t0 = time.perf_counter()
-    demo = ui.serve(db_path, host="127.0.0.1", port=free_port(),
+    blocks = web.serve(db_path, host="127.0.0.1", port=free_port(),
                     auth=":".join(auth) if auth else None, settings=settings,
                     prevent_thread_lock=True)
     try:
-        yield Running(demo.local_url, time.perf_counter() - t0)
+        yield Running(blocks.local_url, time.perf_counter() - t0)
     finally:
-        demo.close()
+        blocks.close()

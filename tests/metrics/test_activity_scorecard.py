@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from assistant.registry import get_registry
+from assistant.metrics.registry import get_registry
 
 JKT = "Asia/Jakarta"  # UTC+7, no daylight saving
 RANGE = {"start": "2026-11-08", "end": "2026-11-10"}  # previous range: 11-05 .. 11-07

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import ParameterError
-from assistant.registry import Registry
+from assistant.metrics.registry import Registry
 
 JAKARTA = "Asia/Jakarta"  # UTC+7, no daylight saving
 TEN_HOURS = 10 / 24

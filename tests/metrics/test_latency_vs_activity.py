@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from assistant.errors import ParameterError
-from assistant.registry import get_registry
+from assistant.metrics.registry import get_registry
 from tests.metrics.rows import sessions
 
 JKT = "Asia/Jakarta"  # UTC+7, no daylight saving

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.registry import Registry
+from assistant.metrics.registry import Registry
 from tests.metrics.rows import sessions
 
 JAKARTA = "Asia/Jakarta"  # UTC+7, no daylight saving

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import ParameterError
-from assistant.registry import Registry
+from assistant.metrics.registry import Registry
 from tests.metrics.rows import sessions
 
 RANGE = {"start": "2026-11-02", "end": "2026-11-08"}  # Mon..Sun, in each user's local days

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.registry import Registry
+from assistant.metrics.registry import Registry
 from tests.metrics.rows import sessions
 
 SAO_PAULO = "America/Sao_Paulo"  # UTC-3 all year (no daylight saving since 2019)

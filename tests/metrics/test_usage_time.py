@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.registry import Registry
+from assistant.metrics.registry import Registry
 
 JAKARTA = "Asia/Jakarta"  # UTC+7, no daylight saving
 RANGE = {"start": "2026-11-02", "end": "2026-11-04"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assistant import db
 from assistant.errors import QueryTimeout
+from assistant.store import db
 
 HEAVY = "SELECT count(*) FROM range(4000000000) a, range(4000000000) b WHERE a.range + b.range = 7"
 

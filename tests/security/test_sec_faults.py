@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from langchain_openai import ChatOpenAI
 
-from assistant import db
-from assistant.agent import Assistant
-from assistant.catalog import Catalog
+from assistant.agent.graph import Assistant
 from assistant.config import Settings
 from assistant.errors import DataError, UserError
+from assistant.metrics.catalog import Catalog
+from assistant.store import db
 from tests.openai_server import Fault, ScriptedServer
 
 
@@ -110,7 +110,7 @@ time.sleep(60)
 
 
 def test_database_locked_by_a_writer_gives_a_clear_message_and_recovers(demo_db, tmp_path):
-    from assistant.ui import App
+    from assistant.apps.web import App
 
     path = tmp_path / "locked.duckdb"
     path.write_bytes(demo_db.read_bytes())

@@ -7,11 +7,11 @@ import re
 import pytest
 from langchain_openai import ChatOpenAI
 
-from assistant import report
-from assistant.agent import Assistant
-from assistant.catalog import Catalog
+from assistant.agent.graph import Assistant
 from assistant.config import Settings
-from assistant.privacy import DATA_NOTE, inert_text, quote_label
+from assistant.metrics.catalog import Catalog
+from assistant.metrics.privacy import DATA_NOTE, inert_text, quote_label
+from assistant.present import report
 from tests.conftest import build_db
 from tests.openai_server import ScriptedServer, say, tool_call
 

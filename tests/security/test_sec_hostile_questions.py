@@ -13,10 +13,10 @@ import pytest
 import yaml
 from langchain_openai import ChatOpenAI
 
-from assistant.agent import Answer, Assistant
-from assistant.catalog import Catalog
+from assistant.agent.graph import Answer, Assistant
 from assistant.config import Settings
 from assistant.errors import ParameterError
+from assistant.metrics.catalog import Catalog
 from tests.openai_server import ScriptedServer, say
 
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "hostile_questions.yaml").read_text("utf-8"))

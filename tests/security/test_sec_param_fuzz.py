@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.catalog import MetricResult
 from assistant.errors import ParameterError
-from assistant.privacy import check_date_reach
-from assistant.registry import get_registry
+from assistant.metrics.catalog import MetricResult
+from assistant.metrics.privacy import check_date_reach
+from assistant.metrics.registry import get_registry
 
 METRICS = get_registry().names()
 

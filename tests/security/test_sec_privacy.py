@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.privacy import complementary_suppression
+from assistant.metrics.privacy import complementary_suppression
 
 DAY = {"start": "2026-11-20", "end": "2026-11-20"}
 

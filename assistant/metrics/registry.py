@@ -151,7 +151,7 @@ def _explain(metric: Metric, exc: ValidationError) -> str:
 
 
 def _check_countries(values: list[str]) -> list[str]:
-    from assistant.regions import resolve_country, suggest_country
+    from assistant.store.regions import resolve_country, suggest_country
 
     out = []
     for v in values:

@@ -27,12 +27,14 @@ from langchain_core.tools import StructuredTool, ToolException
 from langgraph.errors import GraphRecursionError
 from pydantic import ValidationError
 
-from assistant import narrative, planner, privacy
-from assistant.catalog import Catalog, MetricResult
+from assistant.agent import planner
+from assistant.agent.offline import OfflineChatModel
 from assistant.errors import UserError
-from assistant.offline import OfflineChatModel
+from assistant.metrics import privacy
+from assistant.metrics.catalog import Catalog, MetricResult
+from assistant.metrics.registry import Metric, _explain
+from assistant.present import narrative
 from assistant.prompts import render, text
-from assistant.registry import Metric, _explain
 
 log = logging.getLogger(__name__)
 

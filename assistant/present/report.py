@@ -17,11 +17,11 @@ from typing import Any
 import jinja2
 import yaml
 
-from assistant.catalog import Catalog, MetricResult
 from assistant.config import PROMPTS_DIR
 from assistant.errors import UserError
-from assistant.numbers import fmt
-from assistant.regions import countries, region_name
+from assistant.metrics.catalog import Catalog, MetricResult
+from assistant.present.numbers import fmt
+from assistant.store.regions import countries, region_name
 
 REPORT_DIR = PROMPTS_DIR / "report"
 LANGS = ("en", "zh")

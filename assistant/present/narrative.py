@@ -14,10 +14,10 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 
-from assistant.catalog import MetricResult
-from assistant.numbers import fmt
+from assistant.metrics.catalog import MetricResult
+from assistant.present.numbers import fmt
 from assistant.prompts import load_yaml, render_string, text
-from assistant.regions import countries, region_name
+from assistant.store.regions import countries, region_name
 
 Row = dict[str, Any]
 FLAT = 0.02  # a relative change under 2% either way reads as flat, like the scorecard verdict

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.db import read_regions
+from assistant.store.db import read_regions
 
 REGION_NAMES = {
     "SEA": ("Southeast Asia", "东南亚"),

@@ -72,18 +72,18 @@ import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from assistant import db
 from assistant.errors import DataError
+from assistant.store import db
 
 log = logging.getLogger(__name__)
 
 # Run inside the load transaction, before COMMIT, to rebuild derived tables.
 def _rebuild_rollups(con: duckdb.DuckDBPyConnection) -> None:
     """Keep the metric rollups in step with the rows just written (same transaction)."""
-    from assistant import derived
     from assistant.config import get_settings
+    from assistant.store import rollups
 
-    derived.rebuild(con, get_settings().report_timezone)
+    rollups.rebuild(con, get_settings().report_timezone)
 
 
 AFTER_LOAD: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_rebuild_rollups]

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import yaml
 
 from assistant.config import PROMPTS_DIR
-from assistant.regions import find_places
+from assistant.store.regions import find_places
 
 Language = Literal["en", "zh"]
 COMMON = ("start", "end", "countries", "regions", "platforms", "group_by")

@@ -23,7 +23,8 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant import narrative, planner
+from assistant.agent import planner
+from assistant.present import narrative
 
 CHUNK_CHARS = 24  # streamed text arrives in small pieces, like a hosted model's
 

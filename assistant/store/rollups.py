@@ -15,9 +15,9 @@ from zoneinfo import available_timezones
 
 import duckdb
 
-from assistant import db
 from assistant.errors import DataError
-from assistant.registry import ACTIONS
+from assistant.metrics.registry import ACTIONS
+from assistant.store import db
 
 log = logging.getLogger(__name__)
 

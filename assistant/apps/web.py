@@ -28,14 +28,17 @@ import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 
-from assistant import db, planner, privacy, report  # noqa: E402
-from assistant.agent import Answer, Assistant, Conversation, ToolStep  # noqa: E402
-from assistant.catalog import Catalog, MetricResult  # noqa: E402
-from assistant.charts import WEEKDAYS  # noqa: E402
+from assistant.agent import planner  # noqa: E402
+from assistant.agent.graph import Answer, Assistant, Conversation, ToolStep  # noqa: E402
 from assistant.config import Settings, get_settings  # noqa: E402
 from assistant.errors import UserError  # noqa: E402
-from assistant.numbers import fmt  # noqa: E402
+from assistant.metrics import privacy  # noqa: E402
+from assistant.metrics.catalog import Catalog, MetricResult  # noqa: E402
+from assistant.present import report  # noqa: E402
+from assistant.present.charts import WEEKDAYS  # noqa: E402
+from assistant.present.numbers import fmt  # noqa: E402
 from assistant.prompts import load_yaml, render_string, text  # noqa: E402
+from assistant.store import db  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -459,7 +462,7 @@ class App:
 
     def load_files(self, files: list | None, lang: str) -> str:
         """Validate and load uploaded files, all or nothing; the loader's message as is."""
-        from assistant import loader
+        from assistant.store import loader
 
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in files or []]
         if not paths:

@@ -16,11 +16,12 @@ from typing import Any
 
 import duckdb
 
-from assistant import db, derived, privacy
 from assistant.config import Settings, get_settings
 from assistant.errors import DataError
-from assistant.numbers import fmt
-from assistant.registry import Metric, Registry, get_registry, resolve_dates
+from assistant.metrics import privacy
+from assistant.metrics.registry import Metric, Registry, get_registry, resolve_dates
+from assistant.present.numbers import fmt
+from assistant.store import db, rollups
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class MetricResult:
         }
 
     def figure(self, lang: str = "en"):
-        from assistant.charts import build_figure
+        from assistant.present.charts import build_figure
 
         return build_figure(self, lang)
 
@@ -148,9 +149,9 @@ class Catalog:
                 con = db.connect_read(self.db_path)
                 # rollups built for another zone or data (or none): TEMP copies shadow them,
                 # seen only by this connection itself, so queries then run on it in turn
-                self._temp_rollups = not derived.is_current(con, self.settings.report_timezone)
+                self._temp_rollups = not rollups.is_current(con, self.settings.report_timezone)
                 if self._temp_rollups:
-                    derived.rebuild(con, self.settings.report_timezone, temp=True)
+                    rollups.rebuild(con, self.settings.report_timezone, temp=True)
                 # a read-only connection sees no later writes: one version per connection
                 self._version = con.execute("SELECT data_version FROM rollup_info").fetchone()[0]
                 self._con = con

@@ -24,9 +24,9 @@ import pyarrow as pa
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from assistant import db, derived
 from assistant.config import get_settings
 from assistant.errors import DataError, ParameterError
+from assistant.store import db, rollups
 
 US_PER_S = 1_000_000
 US_PER_DAY = 86_400 * US_PER_S
@@ -177,7 +177,7 @@ def generate(
             ],
         )
         # the rollups the metrics read, for the configured reporting zone
-        derived.rebuild(con, get_settings().report_timezone)
+        rollups.rebuild(con, get_settings().report_timezone)
         con.execute("CHECKPOINT")
         con.close()
     except BaseException:

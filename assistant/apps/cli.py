@@ -48,7 +48,7 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Build the demo database: realistic activity across countries."""
-    from assistant import datagen
+    from assistant.store import demo as demo_data
 
     try:
         end = date.fromisoformat(end_date) if end_date else date.today() - timedelta(days=1)
@@ -56,7 +56,7 @@ def demo(
         _fail(UserError(f"'{end_date}' is not a date.", hint="Use YYYY-MM-DD, e.g. 2026-11-22."))
     path = _db(db)
     try:
-        stats = datagen.generate(path, users=users, days=days, end_date=end, seed=seed)
+        stats = demo_data.generate(path, users=users, days=days, end_date=end, seed=seed)
     except UserError as exc:
         _fail(exc)
     console.print(f"Demo database written to {path}")
@@ -70,7 +70,7 @@ def load(
     db: DbOption = None,
 ) -> None:
     """Validate files and load them, all or nothing."""
-    from assistant import loader
+    from assistant.store import loader
 
     try:
         report = loader.load_paths(_db(db), paths)
@@ -108,7 +108,7 @@ def list_metrics(
     """The vetted metric catalog, with definitions and parameters."""
     from rich.table import Table
 
-    from assistant.registry import get_registry
+    from assistant.metrics.registry import get_registry
 
     table = Table(show_lines=True)
     for col in ("metric", "dimension", "definition", "parameters"):
@@ -137,8 +137,8 @@ def run_metric(
 
     from rich.table import Table
 
-    from assistant.catalog import Catalog
-    from assistant.numbers import fmt
+    from assistant.metrics.catalog import Catalog
+    from assistant.present.numbers import fmt
 
     try:
         catalog = Catalog(_db(db))
@@ -167,8 +167,8 @@ def run_metric(
 
 
 def _assistant(db: Path | None):
-    from assistant.agent import Assistant
-    from assistant.catalog import Catalog
+    from assistant.agent.graph import Assistant
+    from assistant.metrics.catalog import Catalog
 
     return Assistant(Catalog(_db(db)))
 
@@ -206,7 +206,7 @@ def ask(
 @app.command()
 def chat(db: DbOption = None) -> None:
     """An interactive chat in the terminal that keeps the context for follow-ups."""
-    from assistant.agent import Conversation
+    from assistant.agent.graph import Conversation
 
     try:
         assistant = _assistant(db)
@@ -237,10 +237,10 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Start the web app."""
-    from assistant import ui
+    from assistant.apps import web
 
     try:
-        ui.serve(db_path=_db(db), host=host, port=port, auth=auth or get_settings().web_auth)
+        web.serve(db_path=_db(db), host=host, port=port, auth=auth or get_settings().web_auth)
     except UserError as exc:
         _fail(exc)
 
@@ -260,8 +260,8 @@ def report(
     """Weekly summary report: the week's health against the previous week."""
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from assistant.catalog import Catalog
-    from assistant.report import FORMATS, collect, message, render
+    from assistant.metrics.catalog import Catalog
+    from assistant.present.report import FORMATS, collect, message, render
 
     kind = format_ or ("html" if output and output.suffix.lower() in (".html", ".htm") else "md")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err,
