@@ -23,32 +23,19 @@ from sqlglot import exp
 
 from assistant.config import TOOLS_DIR
 from assistant.errors import ParameterError
+from assistant.store import contract
+from assistant.store.rollups import ROLLUP_TABLES
 
-ALLOWED_TABLES = frozenset(
-    {"users", "sessions", "events", "calls", "live_views", "payments", "regions"}
-    # rollups (assistant/derived.py), kept in step with the tables above
-    | {"user_dim", "session_len", "user_day", "local_hour", "user_local_day", "pair_day",
-       "mutual_follow", "live_day"}
-)
+ALLOWED_TABLES = frozenset((*contract.QUERYABLE_TABLES, *ROLLUP_TABLES))
 # Table functions a vetted query may use: they generate values, they read nothing.
 ALLOWED_TABLE_FUNCTIONS = (exp.GenerateSeries, exp.Unnest)
 # Bound by the catalog on every run: reporting time zone and the latest complete day.
 CONTEXT_PARAMS = frozenset({"tz", "last_day"})
 DIMENSIONS = ("frequency", "duration", "depth", "social", "monetization", "overall")
-REGIONS = ("SEA", "EA", "SAS", "MENA", "LATAM", "NA", "EU", "SSA", "OC")
-PLATFORMS = ("ios", "android", "web")
+REGIONS = tuple(contract.REGIONS)
+PLATFORMS = contract.PLATFORMS
 GROUP_BY = ("none", "day", "week", "country", "region", "platform", "channel")
-ACTIONS = (
-    "chat_start",
-    "room_join",
-    "call",
-    "message_sent",
-    "follow",
-    "live_start",
-    "gift_sent",
-    "match_request",
-    "ai_chat_start",
-)
+ACTIONS = contract.ACTIONS
 PARAM_TYPES = (
     "date",
     "int",

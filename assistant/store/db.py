@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import threading
 from dataclasses import dataclass
@@ -12,30 +11,33 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from assistant.config import DATA_DIR
 from assistant.errors import DataError, QueryTimeout
+from assistant.store import contract
 
 log = logging.getLogger(__name__)
 
-TABLES = ("users", "sessions", "events", "calls", "live_views", "payments")
+TABLES = contract.DATA_TABLES
 
 
 def schema_sql() -> str:
-    return (DATA_DIR / "schema.sql").read_text(encoding="utf-8")
+    """The DDL of every table, built from the data contract."""
+    return contract.ddl()
 
 
 def read_regions() -> list[dict[str, str]]:
-    with (DATA_DIR / "regions.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """Every country's row of the regions table, as dicts keyed by column name."""
+    from assistant.store.regions import country_rows
+
+    names = contract.TABLES["regions"].names
+    return [dict(zip(names, row, strict=True)) for row in country_rows()]
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables if missing and bring the region table in line with regions.csv."""
+    """Create the tables if missing and bring the region table in line with the countries."""
+    from assistant.store.regions import country_rows
+
     con.execute(schema_sql())
-    wanted = sorted(
-        (r["country"], r["region"], r["timezone"], r["name_en"], r["name_zh"], r["aliases"])
-        for r in read_regions()
-    )
+    wanted = sorted(country_rows())
     # Rewrite only on a difference, so opening for writing changes nothing by itself.
     if con.execute("SELECT * FROM regions ORDER BY country").fetchall() != wanted:
         con.execute("DELETE FROM regions")

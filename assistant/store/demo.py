@@ -26,7 +26,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.config import get_settings
 from assistant.errors import DataError, ParameterError
-from assistant.store import db, rollups
+from assistant.store import contract, db, rollups
 
 US_PER_S = 1_000_000
 US_PER_DAY = 86_400 * US_PER_S
@@ -66,20 +66,17 @@ REGION_CONNECT = {
     "NA": 0.9, "EU": 0.9, "EA": 0.85, "MENA": 1.0, "LATAM": 1.05, "SEA": 1.0,
     "SAS": 1.2, "SSA": 1.3, "OC": 0.9,
 }
-PLATFORMS = ("ios", "android", "web")
-NETWORKS = ("wifi", "5g", "4g", "3g", "2g")
+PLATFORMS = contract.PLATFORMS
+NETWORKS = contract.NETWORKS
 NET_CONNECT_MS = np.array([300.0, 280.0, 480.0, 1150.0, 2300.0])  # median connect time
 NET_FAIL = np.array([0.02, 0.02, 0.03, 0.07, 0.12])  # share of calls never connected
 NET_HD = np.array([0.80, 0.85, 0.60, 0.20, 0.05])  # chance a live view plays in HD
-CHANNELS = ("organic", "paid_social", "search", "referral", "influencer")
+CHANNELS = contract.CHANNELS
 CHANNEL_SHARE = np.array([0.35, 0.30, 0.10, 0.12, 0.13])
 CHANNEL_RETENTION = np.array([1.10, 0.75, 1.00, 1.25, 0.90])
-RESOLUTIONS = ("360p", "480p", "540p", "720p", "1080p")
-KINDS = ("video", "voice")
-EVENTS = (
-    "match_request", "chat_start", "message_sent", "room_join",
-    "live_start", "gift_sent", "follow", "ai_chat_start",
-)
+RESOLUTIONS = contract.RESOLUTIONS
+KINDS = contract.CALL_KINDS
+EVENTS = contract.EVENT_NAMES
 MATCH, CHAT, MESSAGE, ROOM, LIVE, GIFT, FOLLOW, AI_CHAT = range(len(EVENTS))
 WITH_PARTNER = (CHAT, MESSAGE, FOLLOW)
 # event mix: ordinary user, live host (sends no gifts: they receive them), newcomer
@@ -221,8 +218,8 @@ class _World:
         missing = sorted(set(COUNTRIES) - set(regions))
         if missing:
             raise DataError(
-                f"data/regions.csv has no row for {', '.join(missing)}.",
-                hint="Restore data/regions.csv from the repository.",
+                f"Not ISO 3166-1 country codes: {', '.join(missing)}.",
+                hint="Every demo country must be in data/regions.csv.",
             )
         self.codes = list(COUNTRIES)
         self.region_names = sorted({regions[c]["region"] for c in self.codes})

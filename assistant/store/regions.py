@@ -1,24 +1,36 @@
-"""Countries and regions from data/regions.csv: codes, names in both languages, aliases."""
+"""Every ISO 3166-1 country: code, region, main time zone, names in both languages, aliases.
+
+Names come from Babel (CLDR); data/regions.csv holds what is ours: each country's region,
+the main zone where a country has several, preferred everyday names where they differ
+from CLDR's, and hand-written aliases (印尼, KSA, UAE, ...). Region names are part of the
+data contract (`assistant.store.contract.REGIONS`).
+"""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.store.db import read_regions
+from assistant.config import DATA_DIR
+from assistant.store.contract import REGIONS
 
-REGION_NAMES = {
-    "SEA": ("Southeast Asia", "东南亚"),
-    "EA": ("East Asia", "东亚"),
-    "SAS": ("South Asia", "南亚"),
-    "MENA": ("Middle East & North Africa", "中东北非"),
-    "LATAM": ("Latin America", "拉美"),
-    "NA": ("North America", "北美"),
-    "EU": ("Europe", "欧洲"),
-    "SSA": ("Sub-Saharan Africa", "撒哈拉以南非洲"),
-    "OC": ("Oceania", "大洋洲"),
-}
+REGION_NAMES = REGIONS
+
+# CLDR territory codes that are not ISO 3166-1 countries: exceptionally reserved codes,
+# groupings and private-use codes. A test keeps regions.csv equal to Babel's list minus these.
+NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+)
+# Codes that are everyday capitals in a question (AI companion, 8 PM, HD vs SD, NA for North
+# America, IS, TV): in free text these countries are found by their names, never by code.
+_CODES_NOT_IN_TEXT = frozenset(
+    {"AI", "AM", "PM", "SD", "NA", "TV", "IS", "AS", "AT", "BE", "TO", "NO", "ME", "SO", "MS",
+     "PR", "CV", "FM", "GG", "IM", "MO", "TC", "VA", "VC", "VI", "WS", "BS", "NU", "GL", "SC",
+     "SV", "TT", "IO", "ST", "SH", "SM", "SB", "PS", "MP", "KY", "LA", "MD", "GO", "BY", "DJ",
+     "PA", "PF", "PG", "PN", "PW", "GA", "GU", "TF", "TK", "TL", "TM", "YE", "GP", "MF"}
+)
 
 
 @dataclass(frozen=True)
@@ -34,19 +46,48 @@ class Country:
         return self.name_zh if lang == "zh" else self.name_en
 
 
+def _read_csv() -> list[dict[str, str]]:
+    with (DATA_DIR / "regions.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def _main_zone(code: str, override: str) -> str:
+    from babel.core import get_global
+
+    if override:
+        return override
+    zones = get_global("territory_zones").get(code, [])
+    if len(zones) != 1:
+        raise ValueError(f"data/regions.csv: {code} needs a timezone (Babel lists {zones})")
+    return zones[0]
+
+
 @lru_cache(maxsize=1)
 def countries() -> dict[str, Country]:
-    return {
-        r["country"]: Country(
-            r["country"],
-            r["region"],
-            r["timezone"],
-            r["name_en"],
-            r["name_zh"],
-            tuple(a for a in (r.get("aliases") or "").split("|") if a),
+    """Every country by ISO2 code, in regions.csv order (by region, then code)."""
+    from babel import Locale
+
+    en, zh = Locale("en").territories, Locale("zh").territories
+    out = {}
+    for r in _read_csv():
+        code = r["country"]
+        name_en = r["name_en"] or en[code]
+        name_zh = r["name_zh"] or zh[code]
+        aliases = [a for a in (r.get("aliases") or "").split("|") if a]
+        # CLDR's name stays recognisable where we show another one.
+        aliases += [n for n in (en[code], zh[code]) if n not in (name_en, name_zh, *aliases)]
+        out[code] = Country(
+            code, r["region"], _main_zone(code, r["timezone"]), name_en, name_zh, tuple(aliases)
         )
-        for r in read_regions()
-    }
+    return out
+
+
+def country_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """Rows of the regions table: country, region, timezone, name_en, name_zh, aliases."""
+    return [
+        (c.code, c.region, c.timezone, c.name_en, c.name_zh, "|".join(c.aliases))
+        for c in countries().values()
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -68,12 +109,20 @@ def resolve_country(text: str) -> str | None:
     return _lookup().get(text.strip().casefold())
 
 
+def suggest_codes(text: str) -> list[str]:
+    """Codes the text probably means: its exact alias or name, else near misses (at most 2)."""
+    from rapidfuzz import fuzz, process
+
+    key = text.strip().casefold()
+    if key in _lookup():
+        return [_lookup()[key]]
+    close = process.extract(key, list(_lookup()), scorer=fuzz.ratio, limit=4, score_cutoff=70)
+    return list(dict.fromkeys(_lookup()[k] for k, _, _ in close))[:2]
+
+
 def suggest_country(text: str) -> str:
     """' Did you mean: Brazil (BR)?' for a near miss, else ''."""
-    import difflib
-
-    close = difflib.get_close_matches(text.strip().casefold(), list(_lookup()), n=2, cutoff=0.7)
-    codes = list(dict.fromkeys(_lookup()[c] for c in close))
+    codes = suggest_codes(text)
     if not codes:
         return ""
     names = ", ".join(f"{countries()[c].name_en} ({c})" for c in codes)
@@ -106,16 +155,23 @@ def _is_code_like(term: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _place_pattern(extra: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    terms: dict[str, str] = {}  # key (case-folded unless code-like) -> code
+def _place_pattern(
+    extra: tuple[tuple[str, str], ...],
+) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    terms: dict[str, tuple[str, str]] = {}  # key (case-folded unless code-like) -> (kind, code)
+    # Regions first: "NA" is North America here; Namibia is found by its name.
+    named: list[tuple[str, str, tuple[str, ...]]] = [
+        ("region", code, (code, *names)) for code, names in REGION_NAMES.items()
+    ]
     for c in countries().values():
-        for term in (c.code, c.name_en, c.name_zh, *c.aliases):
-            terms.setdefault(term if _is_code_like(term) else term.casefold(), c.code)
-    for code, names in REGION_NAMES.items():
-        for term in (code, *names):
-            terms.setdefault(term if _is_code_like(term) else term.casefold(), code)
-    for term, code in extra:
-        terms.setdefault(term if _is_code_like(term) else term.casefold(), code)
+        code = () if c.code in _CODES_NOT_IN_TEXT else (c.code,)
+        named.append(("country", c.code, (*code, c.name_en, c.name_zh, *c.aliases)))
+    named += [
+        ("region" if code in REGION_NAMES else "country", code, (term,)) for term, code in extra
+    ]
+    for kind, code, words in named:
+        for term in words:
+            terms.setdefault(term if _is_code_like(term) else term.casefold(), (kind, code))
     parts = []
     # Longest first, so "印度尼西亚" wins over "印度" and "Latin America" over "America".
     for term in sorted(terms, key=len, reverse=True):
@@ -141,9 +197,8 @@ def find_places(text: str, extra: dict[str, str] | None = None) -> list[PlaceMen
     found = []
     for m in pattern.finditer(text):
         word = m.group(0)
-        code = terms.get(word) or terms.get(word.casefold())
-        if code is None:
+        hit = terms.get(word) or terms.get(word.casefold())
+        if hit is None:
             continue
-        kind = "region" if code in REGION_NAMES else "country"
-        found.append(PlaceMention(m.start(), m.end(), kind, code))
+        found.append(PlaceMention(m.start(), m.end(), *hit))
     return found

@@ -16,15 +16,26 @@ from zoneinfo import available_timezones
 import duckdb
 
 from assistant.errors import DataError
-from assistant.metrics.registry import ACTIONS
-from assistant.store import db
+from assistant.store import contract
 
 log = logging.getLogger(__name__)
 
-ROLLUPS = ("user_dim", "session_len", "user_day", "local_hour", "user_local_day",
-           "pair_day", "mutual_follow", "live_day", "rollup_info")
-# Bit of each action in user_day.acts: 1 << its position in ACTIONS.
-_ACT_BITS = ", ".join(f"('{a}', {1 << i})" for i, a in enumerate(ACTIONS))
+# The tables the metric queries may read, and the one that records how they were built.
+ROLLUP_TABLES = ("user_dim", "session_len", "user_day", "local_hour", "user_local_day",
+                 "pair_day", "mutual_follow", "live_day")
+ROLLUPS = (*ROLLUP_TABLES, "rollup_info")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _literals(values: tuple[str, ...]) -> str:
+    return ", ".join(map(_literal, values))
+
+
+# Bit of each action in user_day.acts: 1 << its position in the contract's ACTIONS.
+_ACT_BITS = ", ".join(f"({_literal(a)}, {1 << i})" for i, a in enumerate(contract.ACTIONS))
 
 _SQL = """
 CREATE OR REPLACE {temp} TABLE user_dim AS
@@ -32,7 +43,7 @@ CREATE OR REPLACE {temp} TABLE user_dim AS
 SELECT
     CAST(row_number() OVER (ORDER BY u.user_id) AS INTEGER) AS uid,
     u.user_id, u.country, r.region, u.platform,
-    coalesce(u.channel, 'unknown') AS channel,
+    coalesce(u.channel, {unknown_channel}) AS channel,
     u.timezone AS zone,
     CAST(timezone({tz}, timezone('UTC', u.signup_at)) AS DATE) AS signup_day,
     u.signup_at
@@ -118,12 +129,12 @@ JOIN user_dim d ON d.uid = x.uid
 ORDER BY 1, 2;
 
 CREATE OR REPLACE {temp} TABLE pair_day AS
--- human contacts (chat_start / message_sent with a partner, connected calls) per pair in
+-- human contacts (contact events with a partner, connected calls) per pair in
 -- canonical order (a < b by key) and local day
 WITH t AS MATERIALIZED (
     SELECT e.user_id AS x, e.partner_id AS y, e.ts AS at
     FROM events e
-    WHERE e.name IN ('chat_start', 'message_sent')
+    WHERE e.name IN ({contact_events})
       AND e.partner_id IS NOT NULL AND e.partner_id <> e.user_id
     UNION ALL
     SELECT c.caller_id, c.callee_id, c.connected_at
@@ -166,10 +177,11 @@ GROUP BY 1, 2
 HAVING bool_or(f.user_id < f.partner_id) AND bool_or(f.user_id > f.partner_id);
 
 CREATE OR REPLACE {temp} TABLE live_day AS
--- live views per viewer, local start day and quality (HD = 720p/1080p): counts and summed
--- minutes, so a mean per view is sum(minutes) / sum(views); viewers not in users drop out.
+-- live views per viewer, local start day and quality (HD: contract.HD_RESOLUTIONS): counts
+-- and summed minutes, so a mean per view is sum(minutes) / sum(views); viewers not in users
+-- drop out.
 -- The viewer's attributes ride along so the metric needs no join to user_dim.
-SELECT sl.day, d.uid, v.resolution IN ('720p', '1080p') AS hd,
+SELECT sl.day, d.uid, v.resolution IN ({hd_resolutions}) AS hd,
        d.country, d.region, d.platform, d.channel,
        count(*) AS views,
        sum((epoch_us(v.ended_at) - epoch_us(v.started_at)) / 60000000.0) AS minutes
@@ -190,15 +202,11 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes whenever data is written: the load log, and the row count of every table."""
     # the counts also catch writes that bypass the loader (a DELETE by hand, say)
     counts = " UNION ALL ".join(
-        f"SELECT '{t}', count(*) FROM {t}" for t in (*db.TABLES, "regions")
+        f"SELECT '{t}', count(*) FROM {t}" for t in contract.QUERYABLE_TABLES
     )
     n, last = con.execute("SELECT count(*), max(loaded_at) FROM load_log").fetchone()
     rows = ",".join(f"{t}={c}" for t, c in sorted(con.execute(counts).fetchall()))
     return f"{n}:{last}:{rows}"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, tz: str, *, temp: bool = False) -> float:
@@ -209,6 +217,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, tz: str, *, temp: bool = False) -> f
     sql = _SQL.format(
         temp="TEMP" if temp else "", tz=_literal(tz), bits=_ACT_BITS,
         version=_literal(data_version(con)),
+        unknown_channel=_literal(contract.UNKNOWN_CHANNEL),
+        contact_events=_literals(contract.CONTACT_EVENTS),
+        hd_resolutions=_literals(contract.HD_RESOLUTIONS),
     )
     for statement in sql.split(";\n"):
         if statement.strip():
