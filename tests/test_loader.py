@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from assistant.store import db, loader
-from assistant.store.loader import LoadError, load_paths
+from assistant.store.loader import LoadError, load_paths, transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -299,7 +299,7 @@ def test_after_load_hooks_run_inside_the_transaction(
 ) -> None:
     seen: list[int] = []
     monkeypatch.setattr(
-        loader,
+        transaction,
         "AFTER_LOAD",
         [lambda con: seen.append(con.execute("SELECT count(*) FROM users").fetchone()[0])],
     )
@@ -313,7 +313,7 @@ def test_a_failing_hook_rolls_back(
     def broken(con: duckdb.DuckDBPyConnection) -> None:
         raise RuntimeError("derived table failed")
 
-    monkeypatch.setattr(loader, "AFTER_LOAD", [broken])
+    monkeypatch.setattr(transaction, "AFTER_LOAD", [broken])
     before = counts(base)
     with pytest.raises(RuntimeError):
         load_paths(base, write_all(tmp_path / "in", "csv", FILES), progress=False)
