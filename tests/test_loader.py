@@ -246,6 +246,8 @@ def test_valid_load_of_all_tables(tmp_path: Path, base: Path, fmt: str) -> None:
     assert "users: no time zone in 2 rows; the country's main zone was used" in notices
     assert "events.partner_id: 1 rows name 1 users who are not in users" in notices
     assert "profile_view (1)" in notices
+    # The two identical message_sent rows are one repeat, named in a notice.
+    assert f"events{WRITERS[fmt][0]}: 1 row repeats an earlier row exactly" in notices
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])
@@ -469,6 +471,45 @@ def test_bad_files_are_rejected_and_the_database_is_unchanged(
     files, (file, row, column, words) = BAD_CASES[case]
     paths = [write_named(tmp_path / "in", name, rows) for name, rows in files.items()]
     assert_rejected(base, paths, file, row, column, words)
+
+
+def test_users_from_every_iso_country_load(tmp_path: Path, base: Path) -> None:
+    # Iceland, Fiji and Bhutan: markets the app never listed by hand.
+    rows = [
+        {"user_id": f"w{i}", "signup_at": "2026-11-01 10:00:00", "country": code,
+         "platform": "android", "timezone": ""}
+        for i, code in enumerate(["IS", "fj", "BT"], start=1)
+    ]  # fmt: skip
+    report = load_paths(base, [write_csv(tmp_path / "users.csv", rows)], progress=False)
+    assert report.inserted == 3
+    con = duckdb.connect(str(base), read_only=True)
+    got = con.execute(
+        "SELECT u.country, u.timezone, r.region, r.name_en, r.name_zh FROM users u "
+        "JOIN regions r USING (country) WHERE u.user_id LIKE 'w%' ORDER BY 1"
+    ).fetchall()
+    con.close()
+    assert got == [
+        ("BT", "Asia/Thimphu", "SAS", "Bhutan", "不丹"),
+        ("FJ", "Pacific/Fiji", "OC", "Fiji", "斐济"),
+        ("IS", "Atlantic/Reykjavik", "EU", "Iceland", "冰岛"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [("XX", None), ("USA", "did you mean US?"), ("Brasil", "did you mean BR?"),
+     ("KSA", "did you mean SA?"), ("印尼", "did you mean ID?"), ("Brazl", "did you mean BR?")],
+)  # fmt: skip
+def test_a_country_that_is_not_an_iso_code_is_refused_with_a_suggestion(
+    tmp_path: Path, base: Path, value: str, hint: str | None
+) -> None:
+    rows = with_value(users_rows(), 2, country=value)
+    err = assert_rejected(
+        base, [write_csv(tmp_path / "users.csv", rows)], "users.csv", 2, "country",
+        "not a known country code",
+    )  # fmt: skip
+    (problem,) = [p for p in err.problems if p.column == "country"]
+    assert problem.detail == f"'{value}'" + (f", {hint}" if hint else "")
 
 
 def test_the_offending_value_is_quoted(tmp_path: Path, base: Path) -> None:
