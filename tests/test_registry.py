@@ -128,3 +128,27 @@ def test_unknown_metric_suggests_the_close_one():
 
 def test_shipped_files_are_the_ones_loaded():
     assert {p.stem for p in TOOLS_DIR.glob("*.sql")} == set(get_registry().names())
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (("dimension: frequency", "dimension: fun"), "dimension", "'fun' is not one of"),
+        (("chart: {type: bar,", "chart: {type: pie,"), "chart.type", "'pie' is not one of"),
+        (("size_column: users", "size_column: users\nowner: me"), "owner", "not a known field"),
+        (("format: int}", "format: int, colour: red}"), "columns.users.colour", "not a known"),
+        (("format: int}", "format: percent}"), "columns.users.format", "'percent' is not one"),
+        (("type: country_list,", "type: country_set,"), "params.countries.type", "is not one"),
+        (("size_column: users", "size_column: people"), "size_column", "not an output column"),
+        (("x: users", "x: day"), "chart/headline", "'day' is not an output column"),
+        (("title: {en: T, zh: 标题}\n", ""), "title", "missing"),
+    ],
+)
+def test_header_fields_are_checked_by_the_model(tmp_path, change, field, problem):
+    old, new = change
+    header = HEADER.format(name="x")
+    assert old in header
+    _write(tmp_path, "x", header.replace(old, new) + "SELECT $countries AS users")
+    with pytest.raises(MetricFileError) as info:
+        Registry(tmp_path)
+    assert str(info.value).startswith(f"x.sql: {field}: ") and problem in str(info.value)

@@ -23,6 +23,7 @@ from sqlglot import exp
 
 from assistant.config import TOOLS_DIR
 from assistant.errors import ParameterError
+from assistant.metrics.header import MetricFileError, parse_header
 from assistant.store import contract
 from assistant.store.rollups import ROLLUP_TABLES
 
@@ -31,32 +32,14 @@ ALLOWED_TABLES = frozenset((*contract.QUERYABLE_TABLES, *ROLLUP_TABLES))
 ALLOWED_TABLE_FUNCTIONS = (exp.GenerateSeries, exp.Unnest)
 # Bound by the catalog on every run: reporting time zone and the latest complete day.
 CONTEXT_PARAMS = frozenset({"tz", "last_day"})
-DIMENSIONS = ("frequency", "duration", "depth", "social", "monetization", "overall")
 REGIONS = tuple(contract.REGIONS)
 PLATFORMS = contract.PLATFORMS
 GROUP_BY = ("none", "day", "week", "country", "region", "platform", "channel")
 ACTIONS = contract.ACTIONS
-PARAM_TYPES = (
-    "date",
-    "int",
-    "int_list",
-    "choice",
-    "country_list",
-    "region_list",
-    "platform_list",
-    "action_list",
-)
 MAX_LIST = 80
 
 _HEADER = re.compile(r"\A\s*/\*\s*---\s*\n(?P<yaml>.*?)\n\s*---\s*\*/\s*(?P<sql>.*)\Z", re.S)
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-class MetricFileError(ValueError):
-    """A metric file that does not pass review: names the file and the field."""
-
-    def __init__(self, path: Path, field_name: str, problem: str) -> None:
-        super().__init__(f"{path.name}: {field_name}: {problem}")
 
 
 def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -218,80 +201,39 @@ def _parse_file(path: Path) -> Metric:
     if not m:
         raise MetricFileError(path, "header", "must start with a /* --- YAML --- */ block")
     try:
-        head = yaml.safe_load(m["yaml"]) or {}
+        data = yaml.safe_load(m["yaml"]) or {}
     except yaml.YAMLError as exc:
         raise MetricFileError(path, "header", f"not valid YAML: {exc}") from None
+    head = parse_header(path, data)
     sql = m["sql"].strip().rstrip(";").strip()
-
-    def need(key: str, kind: type) -> Any:
-        if not isinstance(head.get(key), kind):
-            raise MetricFileError(path, key, f"missing or not a {kind.__name__}")
-        return head[key]
-
-    name = need("name", str)
-    if name != path.stem:
-        raise MetricFileError(path, "name", f"{name!r} must equal the file name {path.stem!r}")
-    for key in ("title", "description"):
-        texts = need(key, dict)
-        for lang in ("en", "zh"):
-            if not str(texts.get(lang) or "").strip():
-                raise MetricFileError(path, f"{key}.{lang}", "missing")
-    dimension = need("dimension", str)
-    if dimension not in DIMENSIONS:
-        raise MetricFileError(path, "dimension", f"{dimension!r} is not one of {DIMENSIONS}")
-
-    params: dict[str, Param] = {}
-    for pname, spec in (need("params", dict)).items():
-        if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES:
-            raise MetricFileError(path, f"params.{pname}.type", f"must be one of {PARAM_TYPES}")
-        if not str(spec.get("description") or "").strip():
-            raise MetricFileError(path, f"params.{pname}.description", "missing")
-        if spec["type"] == "choice" and not spec.get("allowed"):
-            raise MetricFileError(path, f"params.{pname}.allowed", "a choice needs allowed values")
-        params[pname] = Param(
-            name=pname,
-            type=spec["type"],
-            description=str(spec["description"]).strip(),
-            default=spec.get("default"),
-            allowed=tuple(spec.get("allowed") or ()),
-            min=spec.get("min"),
-            max=spec.get("max"),
-        )
-
-    columns: dict[str, Column] = {}
-    for cname, spec in (need("columns", dict)).items():
-        if not isinstance(spec, dict) or not spec.get("en") or not spec.get("zh"):
-            raise MetricFileError(path, f"columns.{cname}", "needs en and zh labels")
-        columns[cname] = Column(cname, spec["en"], spec["zh"], spec.get("format", "text"))
-
-    chart = need("chart", dict)
-    if chart.get("type") not in ("line", "bar", "heatmap", "table"):
-        raise MetricFileError(path, "chart.type", "must be line, bar, heatmap or table")
-
-    _check_sql(path, sql, set(params))
-    size_column = head.get("size_column")
-    if size_column is not None and size_column not in columns:
-        raise MetricFileError(path, "size_column", f"{size_column!r} is not an output column")
-    headline = list(head.get("headline") or [])
-    for col in [*headline, *(v for k, v in chart.items() if k in ("x", "y", "z", "color") and v)]:
-        for c in col if isinstance(col, list) else [col]:
-            if c not in columns:
-                raise MetricFileError(path, "chart/headline", f"{c!r} is not an output column")
-    defaults = head.get("defaults") or {}
+    _check_sql(path, sql, set(head.params))
     return Metric(
-        name=name,
+        name=head.name,
         path=path,
-        title={k: str(v) for k, v in head["title"].items()},
-        description={k: _join_lines(str(v)) for k, v in head["description"].items()},
-        dimension=dimension,
-        params=params,
-        columns=columns,
-        chart=chart,
+        title=head.title.model_dump(),
+        description={k: _join_lines(v) for k, v in head.description.model_dump().items()},
+        dimension=head.dimension,
+        params={
+            pname: Param(
+                name=pname,
+                type=p.type,
+                description=p.description,
+                default=p.default,
+                allowed=tuple(p.allowed or ()),
+                min=p.min,
+                max=p.max,
+            )
+            for pname, p in head.params.items()
+        },
+        columns={
+            cname: Column(cname, c.en, c.zh, c.format) for cname, c in head.columns.items()
+        },
+        chart=head.chart.model_dump(exclude_none=True),
         sql=sql,
-        size_column=size_column,
-        span_days=int(defaults.get("span_days", 7)),
-        end_lag_days=int(defaults.get("end_lag_days", 0)),
-        headline=headline,
+        size_column=head.size_column,
+        span_days=head.defaults.span_days,
+        end_lag_days=head.defaults.end_lag_days,
+        headline=list(head.headline),
     )
 
 
