@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from datetime import date
@@ -28,7 +27,6 @@ from assistant.present.report import (
     signed,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
 WEEK = "2026-W47"  # 2026-11-16 .. 2026-11-22; the demo's data runs to 2026-11-25
 FIRST, LATEST = date(2026, 10, 15), date(2026, 11, 25)
 
@@ -137,13 +135,9 @@ def test_default_week_is_the_latest_complete_one(demo_db: Path, w47_md: str) -> 
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_golden_markdown(demo_db: Path, lang: str) -> None:
+def test_golden_markdown(demo_db: Path, lang: str, golden) -> None:
     """Regenerate with UPDATE_GOLDEN=1 after an intended change, and read the diff."""
-    text = build_report(catalog_for(demo_db), WEEK, lang, "md")
-    path = GOLDEN / f"report_{WEEK}_{lang}.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    golden(f"report_{WEEK}_{lang}.md", build_report(catalog_for(demo_db), WEEK, lang, "md"))
 
 
 # --- every figure is the catalog's ------------------------------------------------------------
