@@ -149,14 +149,19 @@ def test_scorecard_table_equals_catalog(demo_db: Path, w47_md: str) -> None:
     )
     rows = section(w47_md, "Four-dimension scorecard")[0]
     header, body = rows[0], rows[1:]
-    assert header[3:6] == ["This week", "Previous week", "Change (relative)"]
+    assert header[3:6] == ["This week", "Previous week", "Change"]
     assert len(body) == len(res.rows) == 4
     for line, row in zip(body, res.rows, strict=True):
         unit = row["unit"]
         assert line[3] == fmt(row["current"], unit)
         assert line[4] == fmt(row["previous"], unit)
-        assert line[5] == signed(row["change"], "rel")
+        if unit == "pct":  # a rate moves in percentage points, as everywhere else
+            points = (row["current"] - row["previous"]) * 100
+            assert line[5] == f"{'+' if points > 0 else '−'}{abs(points):.1f} pp"
+        else:
+            assert line[5] == signed(row["change"], "rel")
         assert line[6] == row["verdict"]
+    assert body[0][3] == f"{round(res.rows[0]['current']):,}"  # average DAU: a count
 
 
 def test_retention_table_equals_catalog(demo_db: Path, w47_md: str) -> None:

@@ -140,6 +140,7 @@ def run_metric(
     from rich.table import Table
 
     from assistant.metrics.catalog import Catalog
+    from assistant.present.labels import column_label
     from assistant.present.numbers import fmt
 
     try:
@@ -155,7 +156,7 @@ def run_metric(
                                f"{result.params.get('end')}"))
     cols = [c for c in result.columns if c in metric.columns]
     for c in cols:
-        table.add_column(escape(getattr(metric.columns[c], lang)))
+        table.add_column(escape(column_label(metric, c, lang)))
     for row in result.rows:  # segment labels come from the data: text, never markup
         table.add_row(*[escape(fmt(row.get(c), metric.columns[c].format, lang)) for c in cols])
     console.print(table)
