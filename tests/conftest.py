@@ -1,9 +1,14 @@
-"""Shared fixtures: tiny hand-built databases, and no real network in tests."""
+"""Shared fixtures: tiny hand-built databases, and no real network in tests.
+
+Long tests carry `@pytest.mark.slow` and run only under `make reliability`, which sets
+RELIABILITY=1: that variable is the one switch, so `make test` stays short.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,38 @@ import pytest
 from assistant.config import Settings
 from assistant.metrics.catalog import Catalog
 from assistant.store import db, rollups
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("RELIABILITY"):
+        return
+    skip = pytest.mark.skip(reason="slow: run by make reliability (RELIABILITY=1)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def golden() -> Callable[[str, str], None]:
+    """golden(name, text): text must equal tests/golden/<name>.
+
+    A missing or different file fails. After an intended change, regenerate with
+    UPDATE_GOLDEN=1 and read the diff before committing it.
+    """
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if os.environ.get("UPDATE_GOLDEN"):
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {path}: create it with UPDATE_GOLDEN=1"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"{name} changed: review, then regenerate with UPDATE_GOLDEN=1"
+
+    return check
+
 
 USER_DEFAULTS = {"timezone": None, "language": None, "channel": None}
 
@@ -84,5 +121,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_catalog(demo_db: Path) -> Catalog:
-    return Catalog(demo_db, settings=Settings(db_path=demo_db))
+def demo_catalog(demo_db: Path) -> Iterator[Catalog]:
+    """A catalog on the demo database, closed after the test so others can open the file."""
+    catalog = Catalog(demo_db, settings=Settings(db_path=demo_db))
+    yield catalog
+    catalog.close()

@@ -22,8 +22,8 @@ WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
 }
-# Latin words a Chinese answer may contain: units, codes, product terms.
-ZH_LATIN_OK = {"ms", "iOS", "AI", "ARPU", "ARPPU"}
+# Latin words a Chinese answer may contain: units, codes, product terms, currency.
+ZH_LATIN_OK = {"ms", "iOS", "AI", "ARPU", "ARPPU", "US"}  # US$ is how Chinese writes dollars
 DEMO_LATEST = date(2026, 11, 25)
 
 
@@ -34,20 +34,21 @@ def pct(v: float) -> str:
     return f"{v * 100:.1f}%"
 
 
-def num(v: int) -> str:
-    return f"{v:,}"
+def num(v: float) -> str:
+    """A count, never with decimals (an average of counts too)."""
+    return f"{round(v):,}"
 
 
 def dec(v: float) -> str:
     return f"{v:,.2f}"
 
 
-def usd(v: float) -> str:
-    return f"${v:,.2f}"
+def usd(v: float, lang: str) -> str:
+    return ("US$" if lang == "zh" else "$") + f"{v:,.2f}"
 
 
 def mins(v: float, lang: str) -> str:
-    return f"{v:.1f} " + ("分钟" if lang == "zh" else "min")
+    return f"{v:.1f}分钟" if lang == "zh" else f"{v:.1f} min"
 
 
 def name(code: str, group_by: str, lang: str) -> str:
@@ -117,8 +118,8 @@ def expected(res: MetricResult, lang: str) -> list[str]:
     if m == "active_users":
         if g == "none":
             r = rows[0]
-            return [dec(r["avg_dau"]), num(r["peak_dau"]), num(r["mau_30d"]), pct(r["stickiness"])]
-        return spread_figures(res, "avg_dau", dec, lang) + spread_figures(
+            return [num(r["avg_dau"]), num(r["peak_dau"]), num(r["mau_30d"]), pct(r["stickiness"])]
+        return spread_figures(res, "avg_dau", num, lang) + spread_figures(
             res, "stickiness", pct, lang)
     if m == "usage_time":
         if g == "none":
@@ -141,9 +142,10 @@ def expected(res: MetricResult, lang: str) -> list[str]:
     if m == "paid_conversion":
         if g == "none":
             r = rows[0]
-            return [pct(r["conversion"]), num(r["payers"]), usd(r["revenue"]), usd(r["arpu"]),
-                    usd(r["arppu"])]
-        return spread_figures(res, "conversion", pct, lang) + spread_figures(res, "arpu", usd, lang)
+            return [pct(r["conversion"]), num(r["payers"]), usd(r["revenue"], lang),
+                    usd(r["arpu"], lang), usd(r["arppu"], lang)]
+        return spread_figures(res, "conversion", pct, lang) + spread_figures(
+            res, "arpu", lambda v: usd(v, lang), lang)
     if m == "ai_to_human":
         if g == "none":
             r = rows[0]
@@ -199,7 +201,7 @@ def expected(res: MetricResult, lang: str) -> list[str]:
                     pct(by_q["HD vs SD"]["uplift"]), "10.3%"]
         return spread_figures(res, "uplift", pct, lang, quality="HD vs SD") + ["10.3%"]
     if m == "activity_scorecard":
-        shown = {"float": dec, "pct": pct, "minutes": lambda v: mins(v, lang)}
+        shown = {"int": num, "pct": pct, "minutes": lambda v: mins(v, lang)}
         out = [shown[r["unit"]](r["current"]) for r in rows]
         out += [shown[r["unit"]](r["previous"]) for r in rows if r["previous"] is not None]
         return out

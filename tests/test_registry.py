@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from assistant.errors import ParameterError
 from assistant.metrics.registry import MetricFileError, Registry, get_registry
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 SPEC_METRICS = {
     "active_users", "retention", "usage_time", "core_action_rate", "social_quality",
     "peak_hours", "latency_vs_activity", "live_quality", "paid_conversion", "ai_to_human",
@@ -38,16 +37,12 @@ def test_each_metric_is_documented_tested_and_listed(name):
     assert metric.size_column, "every metric must name the group-size column for suppression"
 
 
-def _snapshot(name: str, data: object) -> None:
-    path = GOLDEN / name
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text, f"{name} changed: review, then UPDATE_GOLDEN=1"
+def _snapshot(golden: Callable[[str, str], None], name: str, data: object) -> None:
+    golden(name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n")
 
 
-def test_catalog_snapshot():
-    _snapshot("catalog.json", {
+def test_catalog_snapshot(golden):
+    _snapshot(golden, "catalog.json", {
         m.name: {
             "dimension": m.dimension,
             "params": {p.name: [p.type, p.default, list(p.allowed)] for p in m.params.values()},
@@ -58,14 +53,14 @@ def test_catalog_snapshot():
     })
 
 
-def test_tool_schemas_as_the_model_sees_them():
+def test_tool_schemas_as_the_model_sees_them(golden):
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
     from assistant.agent.graph import build_tools
     from assistant.metrics.catalog import Catalog
 
     tools = [convert_to_openai_tool(t) for t in build_tools(Catalog("/nonexistent.duckdb"))]
-    _snapshot("tool_schemas.json", tools)
+    _snapshot(golden, "tool_schemas.json", tools)
     # lean: the whole tool list stays within a small budget of characters (~4 per token)
     assert len(json.dumps(tools, ensure_ascii=False)) < 24_000
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from datetime import date
@@ -28,7 +27,6 @@ from assistant.present.report import (
     signed,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
 WEEK = "2026-W47"  # 2026-11-16 .. 2026-11-22; the demo's data runs to 2026-11-25
 FIRST, LATEST = date(2026, 10, 15), date(2026, 11, 25)
 
@@ -137,13 +135,9 @@ def test_default_week_is_the_latest_complete_one(demo_db: Path, w47_md: str) -> 
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_golden_markdown(demo_db: Path, lang: str) -> None:
+def test_golden_markdown(demo_db: Path, lang: str, golden) -> None:
     """Regenerate with UPDATE_GOLDEN=1 after an intended change, and read the diff."""
-    text = build_report(catalog_for(demo_db), WEEK, lang, "md")
-    path = GOLDEN / f"report_{WEEK}_{lang}.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    golden(f"report_{WEEK}_{lang}.md", build_report(catalog_for(demo_db), WEEK, lang, "md"))
 
 
 # --- every figure is the catalog's ------------------------------------------------------------
@@ -155,14 +149,19 @@ def test_scorecard_table_equals_catalog(demo_db: Path, w47_md: str) -> None:
     )
     rows = section(w47_md, "Four-dimension scorecard")[0]
     header, body = rows[0], rows[1:]
-    assert header[3:6] == ["This week", "Previous week", "Change (relative)"]
+    assert header[3:6] == ["This week", "Previous week", "Change"]
     assert len(body) == len(res.rows) == 4
     for line, row in zip(body, res.rows, strict=True):
         unit = row["unit"]
         assert line[3] == fmt(row["current"], unit)
         assert line[4] == fmt(row["previous"], unit)
-        assert line[5] == signed(row["change"], "rel")
+        if unit == "pct":  # a rate moves in percentage points, as everywhere else
+            points = (row["current"] - row["previous"]) * 100
+            assert line[5] == f"{'+' if points > 0 else '−'}{abs(points):.1f} pp"
+        else:
+            assert line[5] == signed(row["change"], "rel")
         assert line[6] == row["verdict"]
+    assert body[0][3] == f"{round(res.rows[0]['current']):,}"  # average DAU: a count
 
 
 def test_retention_table_equals_catalog(demo_db: Path, w47_md: str) -> None:

@@ -33,9 +33,9 @@ defaults: {span_days: 28, end_lag_days: 0}
 columns:
   segment: {en: Segment, zh: 分组}
   active_users: {en: Active users, zh: 活跃用户数, format: int}
-  avg_dau: {en: Average DAU, zh: 平均日活, format: float}
+  avg_dau: {en: Average DAU, zh: 平均日活, format: int}
   peak_dau: {en: Peak DAU, zh: 峰值日活, format: int}
-  avg_wau: {en: Average WAU, zh: 平均周活, format: float}
+  avg_wau: {en: Average WAU, zh: 平均周活, format: int}
   mau_30d: {en: MAU (30 days), zh: 月活（30天）, format: int}
   stickiness: {en: Stickiness (DAU/MAU), zh: 粘性（日活/月活）, format: pct}
 size_column: active_users

@@ -135,7 +135,7 @@ figures AS (
 ),
 dims AS (
     SELECT * FROM (VALUES
-        (1, 'frequency', 'average DAU', 'float'),
+        (1, 'frequency', 'average DAU', 'int'),
         (2, 'duration', 'minutes per active user per day', 'minutes'),
         (3, 'depth', 'core-action completion rate', 'pct'),
         (4, 'social', 'lasting-connection rate', 'pct')

@@ -39,6 +39,8 @@ from assistant.prompts import render, text
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6  # what a follow-up needs, without growing the prompt forever
+OFFLINE = "offline"  # Answer.backend when the built-in planner answers
+OFFLINE_FALLBACK = "offline (fallback)"  # ... because the hosted model failed
 
 
 def build_tools(catalog: Catalog) -> list[StructuredTool]:
@@ -162,7 +164,10 @@ class Assistant:
 
     @property
     def backend(self) -> str:
-        return self.catalog.settings.llm_model if self.llm is not None else "offline"
+        """The model that answers: the hosted model's own name, or "offline"."""
+        if self.llm is None:
+            return OFFLINE
+        return str(getattr(self.llm, "model_name", None) or self.catalog.settings.llm_model)
 
     def system_prompt(self, lang: str) -> str:
         rng = self.catalog.data_range
@@ -210,7 +215,7 @@ class Assistant:
             log.warning("LLM failed, using the offline planner: %r", exc)
             notices.append(text("llm_fallback", lang, reason=_reason(exc, lang)))
             yield Event("notice", text=notices[-1])
-            backend = "offline"
+            backend = OFFLINE_FALLBACK
             new_messages, steps = yield from self._run(self.offline, question, conversation, lang)
         answer = self._answer(new_messages, steps, lang, backend, notices)
         conversation.messages += [HumanMessage(question), *new_messages]
@@ -297,7 +302,7 @@ class Assistant:
         # Segment labels come from the data: shown as text, never as markup or remote images.
         answer = Answer(privacy.inert_text(final), lang, backend, steps, notices)
         results = answer.results
-        if backend != "offline" and results:
+        if backend not in (OFFLINE, OFFLINE_FALLBACK) and results:
             loose = narrative.unsupported_numbers(final, results)
             if loose:
                 answer.unsupported = loose

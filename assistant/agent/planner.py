@@ -15,9 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-import yaml
-
-from assistant.config import PROMPTS_DIR
+from assistant.metrics.dates import last_complete_week, week_monday
+from assistant.prompts import load_yaml
 from assistant.store.regions import find_places
 
 Language = Literal["en", "zh"]
@@ -63,10 +62,8 @@ _ZH_NUMBER = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
 def _vocab() -> dict[str, Any]:
-    with (PROMPTS_DIR / "planner.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_yaml("planner.yaml")
 
 
 def _pattern(phrase: str) -> str:
@@ -231,8 +228,8 @@ def _date_tokens(low: str, latest: date) -> list[tuple[int, int, tuple[date, dat
 def _relative(low: str, latest: date) -> list[tuple[int, int, tuple[date, date, bool]]]:
     """Named periods (last week, 上个月) and 'past N days/weeks/months'."""
     d = _vocab()["dates"]
-    monday = latest - timedelta(days=latest.weekday())
-    last_sunday = latest if latest.weekday() == 6 else monday - timedelta(days=1)
+    monday = week_monday(latest)
+    last_sunday = last_complete_week(latest) + timedelta(days=6)
     month_start = latest.replace(day=1)
     month_end = latest.day == calendar.monthrange(latest.year, latest.month)[1]
     prev_month_end = latest if month_end else month_start - timedelta(days=1)

@@ -59,9 +59,9 @@ def demo(
         stats = demo_data.generate(path, users=users, days=days, end_date=end, seed=seed)
     except UserError as exc:
         _fail(exc)
-    console.print(f"Demo database written to {path}")
+    console.print(f"Demo database written to {escape(str(path))}", highlight=False)
     for table, n in stats.items():
-        console.print(f"  {table:<11} {n:>12,} rows")
+        console.print(f"  {table:<11} {n:>12,} rows", highlight=False)
 
 
 @app.command()
@@ -118,7 +118,9 @@ def list_metrics(
             f"{p.name}" + (f"={p.default}" if p.default not in (None, [], "") else "")
             for p in m.params.values()
         )
-        table.add_row(f"{m.name}\n{m.title[lang]}", m.dimension, m.description[lang], params)
+        # definitions quote ranges such as "[start, end]": text, never markup
+        table.add_row(*(escape(cell) for cell in (
+            f"{m.name}\n{m.title[lang]}", m.dimension, m.description[lang], params)))
     console.print(table)
 
 
@@ -138,6 +140,7 @@ def run_metric(
     from rich.table import Table
 
     from assistant.metrics.catalog import Catalog
+    from assistant.present.labels import column_label
     from assistant.present.numbers import fmt
 
     try:
@@ -149,16 +152,16 @@ def run_metric(
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, default=str, indent=2))
         return
-    table = Table(title=f"{metric.title[lang]} — {result.params.get('start')} .. "
-                        f"{result.params.get('end')}")
+    table = Table(title=escape(f"{metric.title[lang]} — {result.params.get('start')} .. "
+                               f"{result.params.get('end')}"))
     cols = [c for c in result.columns if c in metric.columns]
     for c in cols:
-        table.add_column(getattr(metric.columns[c], lang))
-    for row in result.rows:
-        table.add_row(*[fmt(row.get(c), metric.columns[c].format, lang) for c in cols])
+        table.add_column(escape(column_label(metric, c, lang)))
+    for row in result.rows:  # segment labels come from the data: text, never markup
+        table.add_row(*[escape(fmt(row.get(c), metric.columns[c].format, lang)) for c in cols])
     console.print(table)
     for note in result.notes:
-        console.print(f"[dim]{note}[/]")
+        console.print(f"[dim]{escape(note)}[/]", highlight=False)
     if result.suppressed:
         from assistant.prompts import text
 
@@ -176,12 +179,13 @@ def _assistant(db: Path | None):
 def _print_answer(answer) -> None:
     for step in answer.steps:
         status = f"{step.ms:.0f} ms" if step.result else f"error: {step.error}"
-        console.print(f"[dim]→ {step.name} {step.args} ({status})[/]", highlight=False)
+        console.print(f"[dim]→ {escape(f'{step.name} {step.args} ({status})')}[/]",
+                      highlight=False)
     for notice in answer.notices:
-        console.print(f"[yellow]{notice}[/]", highlight=False)
+        console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
     console.print(answer.text, highlight=False, markup=False)
     for s in answer.suggestions:
-        console.print(f"[dim]» {s}[/]", highlight=False)
+        console.print(f"[dim]» {escape(s)}[/]", highlight=False)
 
 
 @app.command()
@@ -214,7 +218,8 @@ def chat(db: DbOption = None) -> None:
     except UserError as exc:
         _fail(exc)
     console.print(f"Data {rng.first_day} to {rng.latest_complete_day}; backend: "
-                  f"{assistant.backend}. Empty line or Ctrl-D to quit.")
+                  f"{assistant.backend}. Empty line or Ctrl-D to quit.", markup=False,
+                  highlight=False)
     conversation = Conversation()
     while True:
         try:
@@ -287,7 +292,7 @@ def report(
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         _fail(UserError(f"Cannot write {path}: {exc.strerror}.", hint="Pick another file."))
-    console.print(f"Report written to {path}", highlight=False)
+    console.print(f"Report written to {escape(str(path))}", highlight=False)
 
 
 if __name__ == "__main__":

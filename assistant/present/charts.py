@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
+from assistant.present.labels import all_label, column_label, weekday_name
+
 if TYPE_CHECKING:
     from assistant.metrics.catalog import MetricResult
 
-WEEKDAYS = {
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
-}
+# Short weekday names by language, derived from labels.weekday_name (for older callers).
+WEEKDAYS = {lang: [weekday_name(d, lang, short=True) for d in range(1, 8)] for lang in ("en", "zh")}
 PALETTE = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#64748b"]
 TREND_GROUPS = ("day", "week")
 
@@ -23,13 +23,6 @@ def _hint(result: MetricResult) -> dict[str, Any]:
     if trend and result.params.get("group_by") in TREND_GROUPS:
         return trend
     return hint
-
-
-def _label(result: MetricResult, col: str | None, lang: str) -> str:
-    if not col:
-        return ""
-    column = result.metric.columns.get(col)
-    return getattr(column, lang, col) if column else col
 
 
 def build_figure(result: MetricResult, lang: str = "en") -> go.Figure | None:
@@ -66,8 +59,8 @@ def build_figure(result: MetricResult, lang: str = "en") -> go.Figure | None:
                     kwargs["mode"] = "lines+markers"
                 fig.add_trace(trace(**kwargs))
         fig.update_layout(barmode="group", showlegend=not single)
-        fig.update_xaxes(title_text=_label(result, x, lang), type="category")
-        fig.update_yaxes(title_text=_label(result, ys[0], lang))
+        fig.update_xaxes(title_text=column_label(result.metric, x, lang), type="category")
+        fig.update_yaxes(title_text=column_label(result.metric, ys[0], lang))
         if fmt == "pct":
             fig.update_yaxes(tickformat=".0%")
     fig.update_layout(
@@ -93,9 +86,9 @@ def _series_name(
     parts = []
     if key is not None:
         label = template.format(key) if template else str(key)
-        parts.append(("全部" if lang == "zh" else "All") if key == "all" else label)
+        parts.append(all_label(lang) if key == "all" else label)
     if len(ys) > 1 or not parts:
-        parts.append(_label(result, col, lang))
+        parts.append(column_label(result.metric, col, lang))
     return " · ".join(parts)
 
 
@@ -110,13 +103,14 @@ def _heatmap(
     xs = sorted({k[1] for k in cells})
     matrix = [[cells.get((wy, hx)) for hx in xs] for wy in ys]
     labels = [
-        WEEKDAYS[lang][int(v) - 1] if isinstance(v, int) and 1 <= v <= 7 else str(v) for v in ys
+        weekday_name(v, lang, short=True) if isinstance(v, int) and 1 <= v <= 7 else str(v)
+        for v in ys
     ]
     fig = go.Figure(
         go.Heatmap(z=matrix, x=[str(h) for h in xs], y=labels, colorscale="YlOrRd",
                    hoverongaps=False, colorbar={"tickformat": ".1%"})
     )
-    fig.update_xaxes(title_text=_label(result, x, lang))
+    fig.update_xaxes(title_text=column_label(result.metric, x, lang))
     fig.update_yaxes(autorange="reversed")
     if first not in (None, "all"):
         fig.add_annotation(text=str(first), showarrow=False, xref="paper", yref="paper",

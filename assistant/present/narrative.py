@@ -15,13 +15,12 @@ from typing import Any
 from langchain_core.messages import ToolMessage
 
 from assistant.metrics.catalog import MetricResult
-from assistant.present.numbers import fmt
+from assistant.present import labels
+from assistant.present.numbers import fmt, points
 from assistant.prompts import load_yaml, render_string, text
-from assistant.store.regions import countries, region_name
 
 Row = dict[str, Any]
 FLAT = 0.02  # a relative change under 2% either way reads as flat, like the scorecard verdict
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20"
@@ -32,30 +31,11 @@ def _words(lang: str) -> dict[str, Any]:
 
 
 def _join(items: Sequence[str], lang: str) -> str:
-    """'A, B and C' / 'A、B和C'."""
-    w = _words(lang)
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return w["list_sep"].join(items[:-1]) + w["last_sep"] + items[-1]
+    return labels.join(items, lang)
 
 
 def _segment_name(value: Any, group_by: str, lang: str) -> str:
-    """How a segment value reads: a country or region name, a platform, a week ..."""
-    w = _words(lang)
-    if value in (None, "all"):
-        return w["all_users"]
-    if group_by == "country" and value in countries():
-        return countries()[value].name(lang)
-    if group_by == "region":
-        return region_name(str(value), lang)
-    if group_by == "platform":
-        return w["platforms"].get(value, str(value))
-    if group_by == "channel":
-        return w["channels"].get(value, str(value))
-    if group_by == "week" and (m := _WEEK.match(str(value))):
-        return w["week_name"].format(year=int(m[1]), week=int(m[2]))
-    return str(value)
+    return labels.segment_name(value, group_by, lang)
 
 
 def _in_sentence(name: str, lang: str) -> str:
@@ -89,12 +69,11 @@ def _where(result: MetricResult, lang: str, value: Any = None) -> str:
 
 
 def _places(params: dict[str, Any], lang: str) -> list[str]:
-    names = [countries()[c].name(lang) for c in params.get("countries") or [] if c in countries()]
-    return names + [region_name(r, lang) for r in params.get("regions") or []]
+    return labels.place_names(params, lang)
 
 
 def _platforms(params: dict[str, Any], lang: str) -> list[str]:
-    return [_words(lang)["platforms"].get(p, p) for p in params.get("platforms") or []]
+    return labels.platform_names(params, lang)
 
 
 def _filters(result: MetricResult, lang: str) -> str:
@@ -241,7 +220,7 @@ def _window(row: Row, lang: str) -> str:
     w = _words(lang)
     hour = int(row["hour"])
     return w["window"].format(
-        weekday=w["weekdays"][int(row["weekday"]) - 1],
+        weekday=labels.weekday_name(row["weekday"], lang),
         start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00",
     )
 
@@ -328,9 +307,7 @@ def context(result: MetricResult, lang: str) -> dict[str, Any]:
     words = _words(lang)
 
     def fk(value: Any, kind: str = "text") -> str:
-        out = fmt(value, kind)
-        # numbers.fmt writes "12.3 min"; a Chinese sentence reads "12.3 分钟"
-        return out.replace(" min", " " + words["minutes_unit"]) if kind == "minutes" else out
+        return fmt(value, kind, lang)
 
     def f(value: Any, col: str) -> str:
         return fk(value, metric.columns[col].format) if col in metric.columns else fk(value)
@@ -367,7 +344,7 @@ def context(result: MetricResult, lang: str) -> dict[str, Any]:
         "join": lambda items: _join(items, lang),
         "cap": lambda s: s[:1].upper() + s[1:],
         "is_pct": lambda col: col in metric.columns and metric.columns[col].format == "pct",
-        "pp": lambda v: f"{abs(v) * 100:.1f}",
+        "pp": lambda v: points(v, lang),
         "f": f,
         "fk": fk,
         "lang": lang,

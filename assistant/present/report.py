@@ -11,19 +11,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
-import jinja2
-import yaml
-
-from assistant.config import PROMPTS_DIR
 from assistant.errors import UserError
 from assistant.metrics.catalog import Catalog, MetricResult
-from assistant.present.numbers import fmt
-from assistant.store.regions import countries, region_name
+from assistant.metrics.dates import iso_week, last_complete_week, week_monday
+from assistant.present.labels import column_label, segment_name, weekday_name
+from assistant.present.numbers import fmt, signed
+from assistant.prompts import layout, load_yaml, markup, paragraph
 
-REPORT_DIR = PROMPTS_DIR / "report"
 LANGS = ("en", "zh")
 FORMATS = ("md", "html")
 BREAKDOWNS = ("country", "platform")
@@ -45,9 +42,6 @@ MOVER_METRICS: tuple[tuple[str, dict[str, Any], bool, str | None], ...] = (
 # ``progress(done, total, label)``: the CLI draws a bar, the web app passes its own.
 Progress = Callable[[int, int, str], None]
 
-_CJK = "\u3000-\u9fff\uff00-\uffef"
-# a line break next to Chinese text joins without a space, elsewhere it is a space
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*|\s*\n\s*(?=[{_CJK}])")
 _WEEK = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 
 
@@ -106,17 +100,6 @@ class ReportWeek:
         return self.prev_start < self.first <= self.prev_end
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def last_complete_week(latest: date) -> date:
-    """Monday of the latest ISO week whose Sunday is a complete day."""
-    sunday = latest - timedelta(days=latest.isoweekday() % 7)
-    return sunday - timedelta(days=6)
-
-
 def resolve_week(week: str | None, latest: date, first: date, lang: str = "en") -> ReportWeek:
     """'last' (or None), '2026-W47' or a date in the week -> the week, checked against the data."""
     default = last_complete_week(latest)
@@ -125,7 +108,7 @@ def resolve_week(week: str | None, latest: date, first: date, lang: str = "en") 
     if text.lower() in ("last", "latest"):
         monday = default
         if monday + timedelta(days=6) < first:  # no complete week yet: the one in progress
-            monday = latest - timedelta(days=latest.isoweekday() - 1)
+            monday = week_monday(latest)
     elif m := _WEEK.match(text):
         try:
             monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
@@ -136,7 +119,7 @@ def resolve_week(week: str | None, latest: date, first: date, lang: str = "en") 
             day = date.fromisoformat(text)
         except ValueError:
             raise bad from None
-        monday = day - timedelta(days=day.isoweekday() - 1)
+        monday = week_monday(day)
     label = iso_week(monday)
     if monday > latest:
         raise UserError(message("future_week", lang, latest=latest, week=iso_week(default)))
@@ -187,35 +170,15 @@ class Report:
 # --- text -------------------------------------------------------------------------------------
 
 
-_text_env = jinja2.Environment(
-    autoescape=False,  # plain text; the HTML layout escapes everything it prints
-    undefined=jinja2.StrictUndefined,
-)
-_layout_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(REPORT_DIR)),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-_layout_env.filters["cell"] = lambda v: str(v).replace("|", "\\|").replace("\n", " ")
-
-
-@cache
 def _yaml(name: str) -> dict[str, Any]:
-    return yaml.safe_load((REPORT_DIR / name).read_text(encoding="utf-8")) or {}
+    return load_yaml(f"report/{name}")
 
 
-@lru_cache(maxsize=1)
 def _framework() -> dict[str, Any]:
-    return yaml.safe_load((PROMPTS_DIR / "framework.yaml").read_text(encoding="utf-8")) or {}
+    return load_yaml("framework.yaml")
 
 
-def _render(template: str, **values: Any) -> str:
-    """Render a text template into one paragraph: the template's line breaks are layout."""
-    text = _CJK_BREAK.sub("", _text_env.from_string(template).render(**values))
-    return " ".join(text.split())
+_render = paragraph
 
 
 def message(key: str, msg_lang: str, **values: Any) -> str:
@@ -227,16 +190,6 @@ def message(key: str, msg_lang: str, **values: Any) -> str:
 def labels(lang: str) -> dict[str, str]:
     """Every fixed label of the report in one language."""
     return {k: v[lang] for k, v in _yaml("labels.yaml")["labels"].items()}
-
-
-def signed(value: float | None, kind: str) -> str:
-    """A change with its sign: 'rel' 0.052 -> '+5.2%', 'pp' 0.012 -> '+1.2' (points)."""
-    if value is None:
-        return fmt(None)
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    if kind == "pp":
-        return f"{sign}{abs(value) * 100:.1f}"
-    return sign + fmt(abs(value), "pct")
 
 
 # --- collecting ------------------------------------------------------------------------------
@@ -266,11 +219,6 @@ class _Run:
         return {"start": w.prev_start, "end": w.prev_end, **(extra or {})}
 
 
-def _col(result: MetricResult, name: str, lang: str) -> str:
-    column = result.metric.columns.get(name)
-    return getattr(column, lang) if column else name
-
-
 def _kind(result: MetricResult, name: str) -> str:
     column = result.metric.columns.get(name)
     return column.format if column else "text"
@@ -294,17 +242,6 @@ def _change(cur: Any, prev: Any, kind: str) -> tuple[float | None, str]:
     if prev == 0:
         return None, "rel"
     return cur / prev - 1, "rel"
-
-
-def segment_name(value: Any, group_by: str, lang: str) -> str:
-    """A group as a reader knows it: country and region names, platforms as they are."""
-    if group_by == "country" and value in countries():
-        return f"{countries()[value].name(lang)} ({value})"
-    if group_by == "region":
-        return region_name(str(value), lang)
-    if group_by == "platform":
-        return labels(lang).get(f"platform_{value}", str(value))
-    return str(value)
 
 
 @dataclass
@@ -357,11 +294,12 @@ def _compare_rows(
         p = before.get(c) if before and ctx.comparable else None
         change, unit = _change(row.get(c), p, kind) if ctx.comparable else (None, "rel")
         lines.append([
-            _col(cur, c, ctx.lang), fmt(row.get(c), kind, ctx.lang),
+            column_label(cur.metric, c, ctx.lang), fmt(row.get(c), kind, ctx.lang),
             fmt(p, kind, ctx.lang) if ctx.comparable else ctx.t["not_compared"],
             _change_text(ctx, change, unit),
         ])
-        facts.append({"column": c, "label": _col(cur, c, ctx.lang), "value": row.get(c),
+        facts.append({"column": c, "label": column_label(cur.metric, c, ctx.lang),
+                      "value": row.get(c),
                       "prev": p, "change": change, "unit": unit, "kind": kind,
                       "text": fmt(row.get(c), kind, ctx.lang),
                       "prev_text": fmt(p, kind, ctx.lang),
@@ -372,13 +310,20 @@ def _compare_rows(
 def _change_text(ctx: _Ctx, change: float | None, unit: str) -> str:
     if change is None:
         return fmt(None)
-    return signed(change, unit) + (ctx.t["pp"] if unit == "pp" else "")
+    return signed(change, unit, ctx.lang) + (ctx.t["pp"] if unit == "pp" else "")
 
 
 def _compare_table(ctx: _Ctx, lines: list[list[str]], key: str) -> Table:
     t = ctx.t
     return Table([t["measure"], t["this_week"], t["prev_week"], t["change"]], lines,
                  [False, True, True, True], key)
+
+
+def _scorecard_change(row: dict[str, Any]) -> tuple[float | None, str]:
+    """A scorecard row's change: points for a rate, relative for the other figures."""
+    if row.get("change") is None:
+        return None, "rel"
+    return _change(row.get("current"), row.get("previous"), row.get("unit") or "float")
 
 
 def _section_scorecard(ctx: _Ctx) -> Section:
@@ -401,7 +346,7 @@ def _section_scorecard(ctx: _Ctx) -> Section:
             t.get(f"measure_{dim}", str(r.get("measure"))),
             fmt(r.get("current"), unit, ctx.lang),
             fmt(r.get("previous"), unit, ctx.lang) if shown else t["not_compared"],
-            signed(r.get("change"), "rel") if shown else fmt(None),
+            _change_text(ctx, *_scorecard_change(r)) if shown else fmt(None),
             t.get(f"verdict_{verdict}", fmt(verdict)) if verdict else fmt(None),
         ]
         rows.append(cells)
@@ -409,7 +354,7 @@ def _section_scorecard(ctx: _Ctx) -> Section:
                       "current": cells[3], "previous": cells[4], "change": r.get("change"),
                       "change_text": cells[5], "verdict": verdict if shown else None})
     headers = [t["dimension"], t["lens"], t["measure"], t["this_week"], t["prev_week"],
-               t["change_rel"], t["verdict"]]
+               t["change"], t["verdict"]]
     section.tables.append(Table(headers, rows, [False, False, False, True, True, True, False],
                                 "scorecard"))
     _word(section, ctx, "scorecard", rows=facts, shown=ctx.scorecard_comparable,
@@ -518,8 +463,8 @@ def _section_depth(ctx: _Ctx) -> Section:
         ])
         facts.append({"action": action, "name": rows[-1][0], "rate": rows[-1][2],
                       "change": change, "change_text": rows[-1][4], "value": r.get("rate")})
-    headers = [t["action"], _col(cur, "users_done", lang), t["this_week"], t["prev_week"],
-               t["change"]]
+    headers = [t["action"], column_label(cur.metric, "users_done", lang), t["this_week"],
+               t["prev_week"], t["change"]]
     section.tables.append(Table(headers, rows, [False, True, True, True, True], "depth"))
     any_row = next((f for f in facts if f["action"] == "any"), None)
     per_action = sorted((f for f in facts if f["action"] != "any"),
@@ -542,8 +487,8 @@ def _section_latency(ctx: _Ctx) -> Section:
     cols = ["calls", "share", "mean_call_minutes", "long_call_share", "next_day_return"]
     rows = [[t["bucket_never"] if r.get("bucket_order") == 5 else str(r.get("bucket"))]
             + [fmt(r.get(c), _kind(cur, c), lang) for c in cols] for r in cur.visible_rows]
-    section.tables.append(Table([_col(cur, "bucket", lang)] + [_col(cur, c, lang) for c in cols],
-                                rows, [False] + [True] * len(cols), "latency"))
+    headers = [column_label(cur.metric, c, lang) for c in ["bucket", *cols]]
+    section.tables.append(Table(headers, rows, [False] + [True] * len(cols), "latency"))
     fast = _first(cur, bucket_order=1)
     slow = _first(cur, bucket_order=4)
     never = _first(cur, bucket_order=5)
@@ -584,7 +529,7 @@ def _section_golden(ctx: _Ctx) -> Section:
         # rank 1 is the busiest cell; ties keep the catalog's order (weekday, hour)
         top = sorted(items, key=lambda r: r.get("rank") or 0)[:GOLDEN_WINDOWS]
         windows = [
-            {"weekday": t[f"weekday_{int(r['weekday'])}"], "hour": int(r["hour"]),
+            {"weekday": weekday_name(r["weekday"], lang, short=True), "hour": int(r["hour"]),
              "share": fmt(r.get("share"), "pct"),
              "weekend": int(r["weekday"]) >= 6, "evening": int(r["hour"]) >= 18}
             for r in top
@@ -593,7 +538,7 @@ def _section_golden(ctx: _Ctx) -> Section:
         rows.append([name, fmt(top[0].get("users"), "int")] + cells
                     + [""] * (GOLDEN_WINDOWS - len(cells)))
         facts.append({"region": name, "windows": windows})
-    headers = [t["region"], _col(res, "users", lang)] + [
+    headers = [t["region"], column_label(res.metric, "users", lang)] + [
         _render(t["window_n"], n=i + 1) for i in range(GOLDEN_WINDOWS)]
     section.tables.append(Table(headers, rows, [False, True] + [False] * GOLDEN_WINDOWS,
                                 "golden"))
@@ -696,7 +641,8 @@ def _section_movers(ctx: _Ctx) -> Section:
         for m in top:
             kind = registry.get(m.metric).columns[m.column].format
             cells = [t.get(f"mover_{m.metric}", m.metric),
-                     segment_name(m.segment, m.group_by, lang), fmt(m.prev, kind, lang),
+                     segment_name(m.segment, m.group_by, lang, with_code=True),
+                     fmt(m.prev, kind, lang),
                      fmt(m.cur, kind, lang), _change_text(ctx, m.change, m.unit),
                      fmt(m.size, "int")]
             rows.append(cells)
@@ -836,15 +782,14 @@ def render(report: Report, fmt_: str = "md") -> str:
     if fmt_ not in FORMATS:
         raise UserError(message("bad_format", report.lang, format=fmt_))
     if fmt_ == "md":
-        return _layout_env.get_template("report.md.j2").render(r=report, t=report.labels)
+        return layout("report/report.md.j2", r=report, t=report.labels)
     charts = {
         s.key: [h for h in (_figure_html(res, report.lang) for res in s.figures) if h]
         for s in report.sections
     }
-    return _layout_env.get_template("report.html.j2").render(
-        r=report, t=report.labels, charts=charts,
-        plotly_js=jinja2.utils.markupsafe.Markup(_plotly_js()),
-        chart_html=jinja2.utils.markupsafe.Markup,
+    return layout(
+        "report/report.html.j2", r=report, t=report.labels, charts=charts,
+        plotly_js=markup(_plotly_js()), chart_html=markup,
     )
 
 

@@ -100,7 +100,7 @@ def test_scorecard_by_hand(make_catalog):
         # 11-09 and 11-10) of 4
         ("social", 1.0, 0.5, 1.0, "up", 4),
     ])
-    assert [r["unit"] for r in res.rows] == ["float", "minutes", "pct", "pct"]
+    assert [r["unit"] for r in res.rows] == ["int", "minutes", "pct", "pct"]
     assert res.params["start"] == "2026-11-08" and res.params["end"] == "2026-11-10"
 
 

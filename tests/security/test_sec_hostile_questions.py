@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 import yaml
 from langchain_openai import ChatOpenAI
@@ -17,6 +16,7 @@ from assistant.agent.graph import Answer, Assistant
 from assistant.config import Settings
 from assistant.errors import ParameterError
 from assistant.metrics.catalog import Catalog
+from assistant.store import db
 from tests.openai_server import ScriptedServer, say
 
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "hostile_questions.yaml").read_text("utf-8"))
@@ -32,7 +32,7 @@ def sha256(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def user_ids(demo_db: Path) -> set[str]:
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = db.connect_read(demo_db)  # same settings as the catalogs, so it may share the file
     try:
         return {r[0] for r in con.execute("SELECT user_id FROM users").fetchall()}
     finally:
@@ -173,20 +173,21 @@ def test_hostile_model_only_runs_valid_catalog_calls(demo_db, user_ids, server, 
     names = set(catalog.registry.names())
     failed = [s for s in answer.steps if s.result is None]
     ran = [s for s in answer.steps if s.result is not None]
-    if answer.backend != "offline":
-        # every injected call came back as a tool error, and the valid one ran
-        assert len(failed) >= len([b for b in bad if not isinstance(b[1], str)])
-        # (arguments that are not JSON at all are read by the client as {}: the defaults)
-        assert {s.name for s in ran} == {"usage_time"}
-        tool_msgs = [m for m in server.requests[1]["messages"] if m["role"] == "tool"]
-        assert len(tool_msgs) == len(bad)
-        for m in tool_msgs:
-            assert m["content"] and not USER_ID_SHAPE.search(m["content"])
-            assert "Traceback" not in m["content"]
+    # the hostile model itself answered: no fallback hides what it did
+    assert answer.backend == "hostile", answer.notices
+    # every injected call came back as a tool error, and the valid one ran
+    assert len(failed) >= len([b for b in bad if not isinstance(b[1], str)])
+    # (arguments that are not JSON at all are read by the client as {}: the defaults)
+    assert {s.name for s in ran} == {"usage_time"}
+    tool_msgs = [m for m in server.requests[1]["messages"] if m["role"] == "tool"]
+    assert len(tool_msgs) == len(bad)
+    for m in tool_msgs:
+        assert m["content"] and not USER_ID_SHAPE.search(m["content"])
+        assert "Traceback" not in m["content"]
     assert all(s.name in names for s in ran)
     catalog.close()
     assert sha256(demo_db) == before
-    with duckdb.connect(str(demo_db), read_only=True) as con:
+    with db.connect_read(demo_db) as con:
         assert con.execute("SELECT count(*) FROM users").fetchone() == (3000,)
 
 

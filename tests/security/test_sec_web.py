@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import threading
 import time
@@ -14,13 +13,6 @@ import pytest
 from gradio_client import Client
 
 from tests.ui_server import AUTH, Running, demo_database, running_app
-
-
-# Long parts run only under `make reliability` (RELIABILITY=1), keeping `make test` short.
-def slow(fn):
-    """Marked slow, and skipped unless RELIABILITY is set."""
-    skip = pytest.mark.skipif(not os.environ.get("RELIABILITY"), reason="run by make reliability")
-    return pytest.mark.slow(skip(fn))
 
 PASSWD_MARKERS = ("root:x:0:0", "root:*:0:0", "/bin/bash", "daemon:")
 
@@ -128,7 +120,7 @@ CODES = ["BR", "ID", "IN", "MX", "PH", "EG", "VN", "SA", "TR", "NG", "CO", "PK",
          "JP", "DE", "GB", "AE", "BR", "ID"]
 
 
-@slow
+@pytest.mark.slow
 def test_twenty_people_ten_questions_each_keep_their_own_context(app):
     latencies: list[float] = []
     problems: list[str] = []
