@@ -27,13 +27,13 @@ MOVEMENT_SECTIONS = ("movers", "contributions", "contributors", "drivers")
 _ISO_WEEK = re.compile(r"\b(\d{4})-W(\d{2})\b")
 
 
-def label(key: str, lang: str, **values: Any) -> str:
+def label(key: str, lang: str, /, **values: Any) -> str:
     """A fixed wording of the digest in one language."""
     entry = load_yaml("digest/labels.yaml")["labels"][key]
     return render_string(entry.get(lang) or entry["en"], **values)
 
 
-def message(key: str, lang: str, **values: Any) -> str:
+def message(key: str, lang: str, /, **values: Any) -> str:
     """A message about sending or scheduling the digest, in one language."""
     entry = load_yaml("digest/labels.yaml")["messages"][key]
     return render_string(entry.get(lang) or entry["en"], **values)

@@ -69,14 +69,13 @@ def send_digest(
     """
     prepared = prepared or prepare(catalog, week, [d.lang for d in dests])
     week_start = next(iter(prepared.values())).digest.week_start
-    db_path = catalog.settings.db_path
+    db_path = catalog.db_path
     report = SendReport(week_start)
     for dest, out in plan(prepared, dests):
         if skip_sent and sendlog.was_sent(db_path, week_start, dest.key):
             report.skipped.append(dest)
             continue
-        kwargs = {"sleep": sleep} if sleep else {}
-        outcome = delivery.deliver(dest, out, attempts, backoff, **kwargs)
+        outcome = delivery.deliver(dest, out, attempts, backoff, sleep)
         sendlog.record(db_path, week_start, dest.key, outcome.ok, outcome.reason)
         report.outcomes.append(outcome)
     return report

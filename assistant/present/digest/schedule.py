@@ -79,7 +79,7 @@ def run_once(
         log.info(line)
         say(line)
         return RunResult("waiting", week, [line])
-    db_path = catalog.settings.db_path
+    db_path = catalog.db_path
     pending = [d for d in dests if not sendlog.was_sent(db_path, week, d.key)]
     if not pending:
         line = message("skip_sent", lang, period=period)

@@ -21,7 +21,7 @@ from assistant.present.digest.compose import Digest, label
 log = logging.getLogger(__name__)
 
 WIDTH_IN, DPI = 4.8, 150  # 720 px wide, shown at 350-560 px: sharp, and labels stay legible
-FONT = 10
+FONT = 11
 INK, MUTED, LINE = "#1f2937", "#6b7280", "#e5e7eb"
 COLORS = {"up": "#16a34a", "down": "#dc2626", "flat": "#9ca3af", None: "#2563eb"}
 NOISE = 2.0  # the scorecard's verdict is "flat" under 2% either way
