@@ -98,15 +98,19 @@ def run_once(
 def serve(
     catalog_factory: Callable[[], Catalog], dests: list[delivery.Destination], when: str,
     tz: str, echo: Echo | None = None, scheduler: BlockingScheduler | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> BlockingScheduler:
-    """Run the digest every week at `when` in `tz` until stopped (blocks unless a scheduler
-    that is not started yet is passed in, as tests do)."""
+    """Run the digest every week at `when` in `tz` until stopped.
+
+    Blocks, unless a scheduler that is not started yet is passed in (tests do, with a clock).
+    """
     trigger = weekly_trigger(when, tz)
     tzinfo = zone(tz)
     sched = scheduler or BlockingScheduler(timezone=tzinfo)
+    now_in_tz = clock or (lambda: datetime.now(tzinfo))
 
     def job() -> None:
-        now = datetime.now(tzinfo)
+        now = now_in_tz()
         try:
             status = run_once(catalog_factory(), dests, now, echo=echo).status
         except UserError as exc:  # e.g. the database is being replaced: try again later
@@ -114,7 +118,7 @@ def serve(
             status = "waiting"
         if status in ("waiting", "partial"):
             again = now + RECHECK
-            upcoming = trigger.get_next_fire_time(None, now)
+            upcoming = trigger.get_next_fire_time(now, now)  # strictly after now
             if upcoming is None or again < upcoming:
                 sched.add_job(job, DateTrigger(again, timezone=tzinfo), id="digest-recheck",
                               replace_existing=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import textwrap
 from functools import lru_cache
 
 from matplotlib import font_manager
@@ -114,19 +115,19 @@ def changes_chart(digest: Digest) -> bytes | None:
     rows = [h for h in digest.headlines if h.verdict is not None and h.change is not None]
     if not rows:
         return None
-    fig, families = _figure(0.5 * len(rows) + 0.9, digest.lang)
+    fig, families = _figure(0.6 * len(rows) + 0.9, digest.lang)
     ax = fig.add_subplot()
     values = [h.change * 100 for h in rows]  # type: ignore[operator]
     ys = list(range(len(rows)))[::-1]
     span = max([abs(v) for v in values] + [NOISE * 2])
-    ax.axvspan(-NOISE, NOISE, color="#f3f4f6", zorder=0, label=label("noise_band", digest.lang))
+    ax.axvspan(-NOISE, NOISE, color="#e5e7eb", zorder=0, label=label("noise_band", digest.lang))
     ax.axvline(0, color=MUTED, linewidth=0.8)
     ax.barh(ys, values, height=0.55, color=[COLORS[h.verdict] for h in rows], zorder=2)
     for y, v, h in zip(ys, values, rows, strict=True):
         ax.text(v + (span * 0.03 if v >= 0 else -span * 0.03), y, h.change_text or "",
                 va="center", ha="left" if v >= 0 else "right", fontsize=FONT, color=INK,
                 fontfamily=families)
-    ax.set_yticks(ys, [h.label for h in rows])
+    ax.set_yticks(ys, [textwrap.fill(h.label, 18) for h in rows])  # CJK labels are short
     ax.set_xlim(-span * 1.35, span * 1.35)
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:+.0f}%" if v else "0")
     _style(ax, families)
