@@ -310,7 +310,10 @@ def digest(
     schedule: Annotated[
         str | None, typer.Option(help='Run every week at this time, e.g. "mon 09:00".')
     ] = None,
-    tz: Annotated[str, typer.Option(help="Time zone of --schedule.")] = "UTC",
+    tz: Annotated[str, typer.Option(help="Time zone of --schedule and --once.")] = "UTC",
+    once: Annotated[
+        bool, typer.Option("--once", help="One scheduled run now, then exit (for cron).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Weekly digest for email and chat apps: print it, send it, or send it every week."""
@@ -318,16 +321,20 @@ def digest(
     from assistant.metrics.catalog import Catalog
 
     settings = get_settings()
+
+    def echo(line: str) -> None:
+        console.print(line, highlight=False, markup=False)
+
     try:
+        if once:
+            raise typer.Exit(0 if dc.run_due(_db(db), settings, tz, lang, to or [], echo) else 1)
         if schedule:
             logging.getLogger("assistant.present.digest").setLevel(logging.INFO)
-            dc.run_schedule(_db(db), settings, schedule, tz, lang, to or [],
-                            lambda line: console.print(line, highlight=False, markup=False))
+            dc.run_schedule(_db(db), settings, schedule, tz, lang, to or [], echo)
             return
         catalog = Catalog(_db(db))
         if send or dry_run:
-            ok = dc.send(catalog, settings, week, lang, to or [], dry_run,
-                         lambda line: console.print(line, highlight=False, markup=False))
+            ok = dc.send(catalog, settings, week, lang, to or [], dry_run, echo)
             raise typer.Exit(0 if ok else 1)
         text = dc.render(catalog, week, lang or settings.digest_lang, format_)
     except UserError as exc:

@@ -50,6 +50,17 @@ def send(catalog: Catalog, settings: Settings, week: str, lang: str | None, to: 
     return report.ok
 
 
+def run_due(db_path: Path, settings: Settings, tz: str, lang: str | None, to: list[str],
+            echo: Echo) -> bool:
+    """One scheduled run now (for cron): the due week, if complete and not sent yet."""
+    if lang:
+        check_lang(lang)
+    dests = delivery.destinations(to or settings.digest_to, settings.digest_lang, lang)
+    now = datetime.now(schedule.zone(tz))
+    result = schedule.run_once(Catalog(db_path, settings=settings), dests, now, echo=echo)
+    return result.status != "partial"
+
+
 def run_schedule(db_path: Path, settings: Settings, when: str, tz: str, lang: str | None,
                  to: list[str], echo: Echo) -> None:
     """Run until stopped, sending each week's digest at `when` in `tz`."""

@@ -149,3 +149,17 @@ def test_scheduled_job_checks_again_in_an_hour_while_the_data_is_incomplete(
     clock[0] = MON_23
     weekly.func()
     assert len(webhooks.hits) == 1
+
+
+def test_cli_once_is_one_scheduled_run_for_cron(db: Path, webhooks) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.apps.cli import app
+
+    # today (30 Nov 2026 or later) the due week ends after the data's last day, 25 Nov
+    result = CliRunner().invoke(app, ["digest", "--db", str(db), "--once", "--tz",
+                                      "Asia/Shanghai", "--to",
+                                      f"json://127.0.0.1:{webhooks.port}/team-a"])
+    assert result.exit_code == 0, result.output
+    assert "skip: no new data (the data ends on 25 Nov 2026" in result.output
+    assert webhooks.hits == []
