@@ -128,3 +128,16 @@ def test_bad_destination_is_a_plain_error(demo_catalog: Catalog) -> None:
     with pytest.raises(UserError) as err:
         send_now(demo_catalog, WEEK, "en", to=["nosuchscheme://secret-abc"])
     assert "nosuchscheme://…" in err.value.message and "secret-abc" not in str(err.value)
+
+
+def test_web_app_sends_to_a_picked_configured_destination(demo_db: Path, webhooks) -> None:
+    from assistant.config import Settings
+    from assistant.present.digest import configured
+
+    base = f"json://127.0.0.1:{webhooks.port}"
+    settings = Settings(db_path=demo_db, digest_to=f"{base}/a {base}/b?lang=zh")
+    assert configured(settings) == [f"1. json://127.0.0.1:{webhooks.port} (en)",
+                                    f"2. json://127.0.0.1:{webhooks.port} (zh)"]
+    report = send_now(Catalog(demo_db, settings=settings), WEEK, pick=[2])
+    assert report.ok and [h.path for h in webhooks.hits] == ["/b"]
+    assert webhooks.hits[0].json["title"] == SUBJECT_ZH

@@ -7,6 +7,7 @@ out, `delivery` sends through Apprise, `dispatch` sends to many with a send log,
 
 from __future__ import annotations
 
+from assistant.config import Settings
 from assistant.metrics.catalog import Catalog
 from assistant.present.digest.compose import check_lang, compose
 from assistant.present.digest.delivery import destinations
@@ -21,13 +22,22 @@ def preview(catalog: Catalog, week: str | None = "last", lang: str = "en") -> st
     return preview_html(digest, charts(digest))
 
 
-def send_now(catalog: Catalog, week: str | None = "last", lang: str | None = None,
-             to: list[str] | None = None) -> SendReport:
-    """Send the week's digest now to `to` (default: the configured destinations).
+def configured(settings: Settings) -> list[str]:
+    """The configured destinations as a person may see them: '1. lark://… (zh)'."""
+    dests = destinations(settings.digest_to, settings.digest_lang) if settings.digest_to else []
+    return [f"{i}. {d.masked} ({d.lang})" for i, d in enumerate(dests, start=1)]
 
-    `lang` overrides each destination's language. Outcomes are in the report's `lines()`,
-    naming destinations by scheme and host only.
+
+def send_now(catalog: Catalog, week: str | None = "last", lang: str | None = None,
+             to: list[str] | None = None, pick: list[int] | None = None) -> SendReport:
+    """Send the week's digest now to `to`, else to the configured destinations.
+
+    `pick` keeps only some configured ones (1-based, as numbered by `configured`); `lang`
+    overrides each destination's language. The report's `lines()` say what happened, naming
+    destinations by scheme and host only.
     """
     settings = catalog.settings
-    dests = destinations(to or settings.digest_to, settings.digest_lang, lang)
-    return send_digest(catalog, dests, week)
+    urls = to or settings.digest_to
+    if not to and pick:
+        urls = [u for i, u in enumerate(settings.digest_to, start=1) if i in pick]
+    return send_digest(catalog, destinations(urls, settings.digest_lang, lang), week)
