@@ -24,7 +24,6 @@ _env = jinja2.Environment(
 )
 _PLAIN_LABELS = ("headlines", "notices", "chart_changes", "chart_changes_alt", "chart_daily",
                  "chart_daily_alt", "no_movements", "full_report_link", "footer")
-MAX_BYTES = 1_000_000
 
 
 @dataclass
@@ -36,11 +35,6 @@ class Email:
     images: dict[str, bytes]
     attachments: dict[str, bytes] = field(default_factory=dict)
 
-    @property
-    def estimated_bytes(self) -> int:
-        """Size on the wire: the HTML twice (HTML and its text part), files in base64."""
-        files = sum(len(b) for b in (*self.images.values(), *self.attachments.values()))
-        return 2 * len(self.html.encode()) + files * 4 // 3 + 4_000
 
 
 def render_html(digest: Digest, sources: dict[str, str], attached: str = "") -> str:

@@ -35,10 +35,3 @@ def record(db_path: Path, week_start: date, key: str, ok: bool, detail: str = ""
             [week_start.isoformat(), key, "sent" if ok else "failed", detail],
         )
 
-
-def history(db_path: Path) -> list[tuple[str, str, str, str]]:
-    """(week_start, destination hash, status, detail), oldest first."""
-    with open_state(db_path) as con:
-        return con.execute(
-            "SELECT week_start, destination, status, detail FROM digest_sends ORDER BY at"
-        ).fetchall()
