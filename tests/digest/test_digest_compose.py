@@ -103,3 +103,20 @@ def test_movements_adapter_reads_facts_and_falls_back_to_a_table() -> None:
     assert (items[0].metric, items[0].group, items[0].change_text, items[0].up) == \
         ("D7", "India (IN)", "−1.5 pp", False)
     assert movements(_report_with(Section("usage", "Usage", ""))) == ("", [])
+
+
+def test_configured_link_replaces_the_attached_report(demo_db) -> None:
+    from assistant.config import Settings
+    from assistant.metrics.catalog import Catalog
+    from assistant.present.digest.email import build_email
+
+    settings = Settings(db_path=demo_db,
+                        digest_link="https://intranet.example/reports/{week}-{lang}.html")
+    digest = compose(Catalog(demo_db, settings=settings), "2026-11-18", "zh")
+    assert digest.link == "https://intranet.example/reports/2026-W47-zh.html"
+    mail = build_email(digest, {})
+    assert mail.attachments == {}
+    assert 'href="https://intranet.example/reports/2026-W47-zh.html"' in mail.html
+    assert "打开完整周报" in mail.html
+    assert "[打开完整周报](https://intranet.example/reports/2026-W47-zh.html)" in \
+        chat_message(digest, "lark").body

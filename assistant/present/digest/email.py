@@ -36,7 +36,6 @@ class Email:
     attachments: dict[str, bytes] = field(default_factory=dict)
 
 
-
 def render_html(digest: Digest, sources: dict[str, str], attached: str = "") -> str:
     """The email body; `sources` maps a chart's file name to its img src (cid: or data:)."""
     lang = digest.lang
