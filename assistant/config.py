@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _PACKAGE = Path(__file__).resolve().parent
 _SOURCE_ROOT = _PACKAGE.parent
@@ -62,6 +63,13 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(4, ge=1)
     max_upload_mb: int = Field(200, ge=1)
 
+    # Weekly digest: Apprise URLs, space-separated in the environment (secrets: never shown);
+    # a URL may carry `lang=zh` for its own language. `digest_link` is the full report's
+    # address, with {week}, {start} and {lang} filled in.
+    digest_to: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+    digest_lang: str = Field("en", pattern="^(en|zh)$")
+    digest_link: str | None = None
+
     @field_validator("report_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -69,6 +77,11 @@ class Settings(BaseSettings):
 
         ZoneInfo(value)
         return value
+
+    @field_validator("digest_to", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        return value.split() if isinstance(value, str) else value
 
     @property
     def llm_enabled(self) -> bool:

@@ -295,5 +295,64 @@ def report(
     console.print(f"Report written to {escape(str(path))}", highlight=False)
 
 
+@app.command()
+def digest(
+    week: Annotated[str, typer.Option(help="ISO week (2026-W47), a date in it, or last.")] = "last",
+    lang: Annotated[
+        str | None, typer.Option(help="en or zh (default: each destination's, else en).")
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", help="email, text, slack, lark, dingtalk or wecom.")
+    ] = "email",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help="Send to the destinations now.")] = False,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Apprise URL (repeatable; default: settings).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent.")] = False,
+    schedule: Annotated[
+        str | None, typer.Option(help='Run every week at this time, e.g. "mon 09:00".')
+    ] = None,
+    tz: Annotated[str, typer.Option(help="Time zone of --schedule and --once.")] = "UTC",
+    once: Annotated[
+        bool, typer.Option("--once", help="One scheduled run now, then exit (for cron).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Weekly digest for email and chat apps: print it, send it, or send it every week."""
+    from assistant.apps import digest_command as dc
+    from assistant.metrics.catalog import Catalog
+
+    settings = get_settings()
+
+    def echo(line: str) -> None:
+        console.print(line, highlight=False, markup=False)
+
+    try:
+        if once:
+            raise typer.Exit(0 if dc.run_due(_db(db), settings, tz, lang, to or [], echo) else 1)
+        if schedule:
+            logging.getLogger("assistant.present.digest").setLevel(logging.INFO)
+            dc.run_schedule(_db(db), settings, schedule, tz, lang, to or [], echo)
+            return
+        catalog = Catalog(_db(db))
+        if send or dry_run:
+            ok = dc.send(catalog, settings, week, lang, to or [], dry_run, echo)
+            raise typer.Exit(0 if ok else 1)
+        text = dc.render(catalog, week, lang or settings.digest_lang, format_)
+    except UserError as exc:
+        _fail(exc)
+    if output is None:
+        print(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(UserError(f"Cannot write {output}: {exc.strerror}.", hint="Pick another file."))
+    console.print(f"Digest written to {output}", highlight=False)
+
+
 if __name__ == "__main__":
     app()
