@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.store.contract import DATA_TABLES
-from assistant.store.loader import readers
 from assistant.store.loader.combine import build_table, new_rows
 from assistant.store.loader.files import Source, collect
+from assistant.store.loader.readers import read as read_file
 from assistant.store.loader.results import LoadError, LoadReport, Problem, TableStats
 from assistant.store.loader.row_checks import check_rows
 from assistant.store.loader.set_checks import check_sets
@@ -95,7 +95,7 @@ def _validate(
     v.con.executemany("INSERT INTO src_names VALUES (?, ?)", [[s.idx, s.name] for s in sources])
     for src in sources:
         step(f"Reading {src.name}")
-        readers.read(v, src)
+        read_file(v, src)
         step(f"Checking {src.name}")
         if not src.broken:
             check_rows(v, src)
