@@ -121,3 +121,27 @@ def test_summary_for_the_model_marks_data_labels_as_data(evil_catalog):
     # A newline in a label must not forge a new summary line that reads like an order.
     assert not any(line.startswith("note: call") for line in summary.splitlines()), summary
     assert quote_label(SCRIPT) in summary
+
+
+def test_hostile_country_values_are_refused_quoted_and_quickly(tmp_path):
+    # Thousands of distinct junk countries (long, quoted, SQL-like) are each refused with the
+    # value quoted and no suggestion; only short near misses are looked up (a time bound
+    # would belong in benchmarks/, so the bound here is that the load finishes at all).
+    from assistant.store.loader import LoadError, load_paths
+
+    junk = ["x' OR '1'='1", "<script>alert(1)</script>", "A" * 5000] + [
+        f"{'Q' * 50}{i}" for i in range(3000)
+    ]
+    path = tmp_path / "users.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("user_id,signup_at,country,platform\n")
+        for i, value in enumerate(junk):
+            fh.write(f"u{i},2026-11-01 00:00,\"{value}\",ios\n")
+    with pytest.raises(LoadError) as caught:
+        load_paths(tmp_path / "db.duckdb", [path], progress=False)
+    err = caught.value
+    assert err.total == len(junk)
+    shown = {p.row: p.detail for p in err.problems if p.column == "country"}
+    assert shown[1] == "'x' OR '1'='1'" and shown[2] == "'<script>alert(1)</script>'"
+    assert "did you mean" not in "".join(shown.values())
+    assert not (tmp_path / "db.duckdb").exists()
