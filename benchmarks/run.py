@@ -311,12 +311,12 @@ def phase_timer(loader: Any) -> dict[str, float]:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
         return inner
 
-    validator = getattr(loader, "_Validator", None)
-    for attr in ("read", "check_rows", "build_table", "check_sets", "new_rows"):
-        if validator is not None and hasattr(validator, attr):
-            setattr(validator, attr, wrap(getattr(validator, attr), f"validate: {attr}"))
-    if hasattr(loader, "_write"):
-        loader._write = wrap(loader._write, "write (with the hooks below)")
+    steps = getattr(loader, "pipeline", None)  # the module that calls each step by name
+    for attr in ("read_file", "check_rows", "build_table", "check_sets", "new_rows"):
+        if steps is not None and hasattr(steps, attr):
+            setattr(steps, attr, wrap(getattr(steps, attr), f"validate: {attr}"))
+    if steps is not None and hasattr(steps, "write"):
+        steps.write = wrap(steps.write, "write (with the hooks below)")
     hooks = getattr(loader, "AFTER_LOAD", None)
     if isinstance(hooks, list):
         hooks[:] = [wrap(h, f"  after load: {h.__name__}") for h in hooks]

@@ -116,9 +116,6 @@ class Table:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
 
 def _table(name: str, *columns: Column, **kw: Any) -> Table:
     return Table(name, columns, **kw)

@@ -41,7 +41,13 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     # Rewrite only on a difference, so opening for writing changes nothing by itself.
     if con.execute("SELECT * FROM regions ORDER BY country").fetchall() != wanted:
         con.execute("DELETE FROM regions")
-        con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)", [list(r) for r in wanted])
+        columns = [list(c) for c in zip(*wanted, strict=True)]
+        con.execute(
+            "INSERT INTO regions SELECT " + ", ".join(
+                f"unnest(${i + 1}::VARCHAR[])" for i in range(len(columns))
+            ),
+            columns,
+        )
 
 
 def connect_write(path: Path | str) -> duckdb.DuckDBPyConnection:

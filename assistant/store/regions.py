@@ -33,6 +33,9 @@ _CODES_NOT_IN_TEXT = frozenset(
 )
 
 
+SUGGEST_MAX_CHARS = 60  # longer text is never a near miss of a country name
+
+
 @dataclass(frozen=True)
 class Country:
     code: str
@@ -116,6 +119,8 @@ def suggest_codes(text: str) -> list[str]:
     key = text.strip().casefold()
     if key in _lookup():
         return [_lookup()[key]]
+    if len(key) > SUGGEST_MAX_CHARS:  # not a near miss of any name; spare the comparison
+        return []
     close = process.extract(key, list(_lookup()), scorer=fuzz.ratio, limit=4, score_cutoff=70)
     return list(dict.fromkeys(_lookup()[k] for k, _, _ in close))[:2]
 

@@ -139,3 +139,27 @@ def test_terminal_prints_data_and_definitions_as_text(evil_catalog, monkeypatch)
     assert RICH in out.output
     listing = runner.invoke(app, ["metrics"])
     assert listing.exit_code == 0 and "[start, end]" in listing.output
+
+
+def test_hostile_country_values_are_refused_quoted_and_quickly(tmp_path):
+    # Thousands of distinct junk countries (long, quoted, SQL-like) are each refused with the
+    # value quoted and no suggestion; only short near misses are looked up (a time bound
+    # would belong in benchmarks/, so the bound here is that the load finishes at all).
+    from assistant.store.loader import LoadError, load_paths
+
+    junk = ["x' OR '1'='1", "<script>alert(1)</script>", "A" * 5000] + [
+        f"{'Q' * 50}{i}" for i in range(3000)
+    ]
+    path = tmp_path / "users.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("user_id,signup_at,country,platform\n")
+        for i, value in enumerate(junk):
+            fh.write(f"u{i},2026-11-01 00:00,\"{value}\",ios\n")
+    with pytest.raises(LoadError) as caught:
+        load_paths(tmp_path / "db.duckdb", [path], progress=False)
+    err = caught.value
+    assert err.total == len(junk)
+    shown = {p.row: p.detail for p in err.problems if p.column == "country"}
+    assert shown[1] == "'x' OR '1'='1'" and shown[2] == "'<script>alert(1)</script>'"
+    assert "did you mean" not in "".join(shown.values())
+    assert not (tmp_path / "db.duckdb").exists()

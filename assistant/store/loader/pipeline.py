@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.store.contract import DATA_TABLES
-from assistant.store.loader import readers
 from assistant.store.loader.combine import build_table, new_rows
 from assistant.store.loader.files import Source, collect
+from assistant.store.loader.readers import read as read_file
 from assistant.store.loader.results import LoadError, LoadReport, Problem, TableStats
 from assistant.store.loader.row_checks import check_rows
 from assistant.store.loader.set_checks import check_sets
@@ -64,21 +64,21 @@ def load_paths(db_path: Path, paths: list[Path], *, progress: bool = True) -> Lo
     tmp = Path(tempfile.mkdtemp(prefix="assistant-load-"))
     try:
         with _progress(progress, 2 * len(sources) + 4 * len(tables) + 1) as step:
-            v = Workspace(db_path, tmp)
+            ws = Workspace(db_path, tmp)
             try:
                 for p in problems:
-                    v.add(p)
-                v.notices.extend(notices)
-                report = _validate(v, sources, tables, step)
-                if v.problems:
-                    raise LoadError(v.problems, v.counts)
-                report.notices = v.notices
+                    ws.add(p)
+                ws.notices.extend(notices)
+                report = _validate(ws, sources, tables, step)
+                if ws.problems:
+                    raise LoadError(ws.problems, ws.counts)
+                report.notices = ws.notices
                 if report.inserted:
                     step("Writing to the database")
-                    write(v, db_path, report, step)
+                    write(ws, db_path, report, step)
                     report.written = True
             finally:
-                v.close()
+                ws.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report.elapsed_s = time.perf_counter() - started
@@ -86,39 +86,39 @@ def load_paths(db_path: Path, paths: list[Path], *, progress: bool = True) -> Lo
 
 
 def _validate(
-    v: Workspace, sources: list[Source], tables: list[str], step: Callable[[str], None]
+    ws: Workspace, sources: list[Source], tables: list[str], step: Callable[[str], None]
 ) -> LoadReport:
-    report = LoadReport(db_path=v.db_path)
-    v.con.execute("CREATE TABLE src_names (idx INTEGER, name VARCHAR)")
+    report = LoadReport(db_path=ws.db_path)
+    ws.con.execute("CREATE TABLE src_names (idx INTEGER, name VARCHAR)")
     if not sources:
         return report
-    v.con.executemany("INSERT INTO src_names VALUES (?, ?)", [[s.idx, s.name] for s in sources])
+    ws.con.executemany("INSERT INTO src_names VALUES (?, ?)", [[s.idx, s.name] for s in sources])
     for src in sources:
         step(f"Reading {src.name}")
-        readers.read(v, src)
+        read_file(ws, src)
         step(f"Checking {src.name}")
         if not src.broken:
-            check_rows(v, src)
+            check_rows(ws, src)
     readable = {t: [s for s in sources if s.table == t and not s.broken] for t in tables}
     for table in tables:
         step(f"Combining {table}")
-        build_table(v, table, readable[table])
+        build_table(ws, table, readable[table])
     # No NULLs in here: `x NOT IN (..., NULL)` is never true and would hide unknown users.
     known = ["SELECT user_id FROM t_users WHERE user_id IS NOT NULL"] if "users" in tables else []
-    if "users" in v.db_tables:
+    if "users" in ws.db_tables:
         known.append("SELECT user_id FROM db.users WHERE user_id IS NOT NULL")
-    v.con.execute(
+    ws.con.execute(
         "CREATE TABLE known_users AS "
         + (" UNION ".join(known) if known else "SELECT NULL::VARCHAR AS user_id LIMIT 0")
     )
     for table in tables:
         step(f"Checking {table} against the database")
-        check_sets(v, table, readable[table])
-    if v.problems:
+        check_sets(ws, table, readable[table])
+    if ws.problems:
         return report
     for table in tables:
         step(f"Finding new {table} rows")
-        read, new = new_rows(v, table)
+        read, new = new_rows(ws, table)
         report.tables[table] = TableStats(
             files=[s.name for s in sources if s.table == table],
             rows_read=read,

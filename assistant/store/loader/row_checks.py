@@ -130,12 +130,13 @@ def order(table: contract.Table, present: set[str]) -> list[Check]:
 
 def _country_hints(ws: Workspace, src: Source, col: str) -> None:
     """ref_country_hints: 'US' for 'USA', 'BR' for 'Brasil' (aliases, then near misses)."""
-    from assistant.store.regions import suggest_codes
+    from assistant.store.regions import SUGGEST_MAX_CHARS, suggest_codes
 
     ws.con.execute("CREATE OR REPLACE TABLE ref_country_hints (value VARCHAR, hint VARCHAR)")
     values = ws.con.execute(
         f"SELECT DISTINCT {col} FROM f_{src.idx} WHERE {col} IS NOT NULL "
-        f"AND upper({col}) NOT IN (SELECT country FROM ref_regions) LIMIT {HINTS_KEPT}"
+        f"AND upper({col}) NOT IN (SELECT country FROM ref_regions) "
+        f"AND length({col}) <= {SUGGEST_MAX_CHARS} LIMIT {HINTS_KEPT}"
     ).fetchall()
     hints = [(v, " or ".join(codes)) for (v,) in values if (codes := suggest_codes(v))]
     if hints:
