@@ -83,9 +83,8 @@ def _offered(item: dict[str, Any], params: dict[str, Any]) -> bool:
 
 def suggestions(result: MetricResult, lang: str) -> list[str]:
     """Two follow-up questions for this result, skipping ones that would add nothing."""
-    entry = load_yaml("followups.yaml").get(result.metric.name) or {}
-    items = [{"q": i} if isinstance(i, str) else i for i in entry.get(lang, [])]
-    return [i["q"] for i in items if _offered(i, result.params)][:2]
+    items = load_yaml("followups.yaml").get(result.metric.name) or []
+    return [i[lang] for i in items if _offered(i, result.params)][:2]
 
 
 def compose(tool_messages: Sequence[ToolMessage], lang: str) -> str:
