@@ -192,6 +192,16 @@ class Story:
         grouped = self.group_by in ("country", "region", "platform", "channel")
         self.say_phrase("hidden_groups" if grouped else "hidden_all")
 
+    def nothing_to_show(self, shown: bool = True, **facts: Any) -> bool:
+        """Say why there is no figure (no data, or every group hidden); True when said."""
+        if not self.result.rows:
+            self.say_phrase("empty", **facts)
+        elif not self.rows or not shown:
+            self.hidden()
+        else:
+            return False
+        return True
+
     def compare(self, s: Spread, what: str, lead: bool = True) -> None:
         """One figure over segments: its value, its trend, or its highest and lowest."""
         col = s.column

@@ -18,11 +18,9 @@ def _default(s: Story) -> None:
     metric = s.result.metric
     title = metric.title[s.lang]
     key = metric.headline[0] if metric.headline else None
-    if not s.result.rows:
-        s.say_phrase("empty", title=title)
-    elif not s.rows:
-        s.hidden()
-    elif key and (sp := spread(s.rows, key, s.trend, s.kind(key))):
+    if s.nothing_to_show(title=title):
+        return
+    if key and (sp := spread(s.rows, key, s.trend, s.kind(key))):
         s.compare(sp, title)
 
 
@@ -67,11 +65,9 @@ def _one_row_or_compare(overall: Callable[[Story, Row], None], *compare: tuple[s
     `compare` lists (column, phrase naming it, least segments for it to be said).
     """
     def story(s: Story) -> None:
-        if not s.result.rows:
-            s.say_phrase("empty")
-        elif not s.rows:
-            s.hidden()
-        elif s.group_by == "none":
+        if s.nothing_to_show():
+            return
+        if s.group_by == "none":
             overall(s, s.rows[0])
         else:
             for i, (column, what, at_least) in enumerate(compare):
@@ -117,11 +113,9 @@ def _core_action_rate(s: Story) -> None:
     actions = sorted((r for r in s.rows if r.get("action") != "any" and r.get("rate") is not None),
                      key=lambda r: -r["rate"])
     overall = spread(any_rows, "rate", s.trend, "pct")
-    if not s.result.rows:
-        s.say_phrase("empty")
-    elif overall is None:
-        s.hidden()
-    elif s.group_by == "none" or overall.count == 1:
+    if s.nothing_to_show(shown=overall is not None) or overall is None:
+        return
+    if s.group_by == "none" or overall.count == 1:
         row = overall.first
         figures = {"who": s.scope(row.get("segment")),
                    **_figures(s, row, "rate", "active_users", "users_done")}
@@ -156,11 +150,9 @@ def _latency_vs_activity(s: Story) -> None:
         segs.append({"segment": seg, "fast": fast, "slow": slow, "gap": gap})
     threshold = s.params.get("threshold_ms")
     cited_benchmark = False
-    if not s.result.rows:
-        s.say_phrase("empty")
-    elif not s.rows:
-        s.hidden()
-    elif len(segs) == 1:
+    if s.nothing_to_show():
+        return
+    if len(segs) == 1:
         one = segs[0]
         fast, slow = one["fast"], one["slow"]
         if fast and slow and one["gap"] is not None:
@@ -194,7 +186,7 @@ def _latency_vs_activity(s: Story) -> None:
                 wins=wins, groups=s.groups(), widest_segment=s.segment_phrase(widest["segment"]),
                 fast_return=s.figure(widest["fast"]["next_day_return"], "next_day_return"),
                 slow_return=s.figure(widest["slow"]["next_day_return"], "next_day_return"))
-    if s.rows and not cited_benchmark:  # the 600 ms benchmark, unless a sentence cited it
+    if not cited_benchmark:  # the 600 ms benchmark, unless a sentence has cited it
         s.say_phrase("benchmark", connect_ms=s.framework["benchmarks"]["connect_ms"])
 
 
@@ -212,11 +204,9 @@ def _live_quality(s: Story) -> None:
         segs.append({"segment": seg, "hd": mine.get("HD"), "sd": mine.get("SD"), "cmp": cmp_row,
                      "uplift": cmp_row.get("uplift") if cmp_row else None})
     article = s.figure(ref, "uplift")
-    if not s.result.rows:
-        s.say_phrase("empty")
-    elif not s.rows:
-        s.hidden()
-    elif len(segs) == 1:
+    if s.nothing_to_show():
+        return
+    if len(segs) == 1:
         one = segs[0]
         hd, sd, uplift = one["hd"], one["sd"], one["uplift"]
         if uplift is not None:
@@ -268,11 +258,9 @@ def _peak_hours(s: Story) -> None:
             segs.append({"segment": seg, "top": mine[:3],
                          "quiet": None if any(quiet is r for r in mine[:3]) else quiet})
     evening_from = bench["evening_from"]
-    if not s.result.rows:
-        s.say_phrase("empty")
-    elif not segs:
-        s.hidden()
-    elif len(segs) == 1:
+    if s.nothing_to_show(shown=bool(segs)):
+        return
+    if len(segs) == 1:
         top, quiet = segs[0]["top"], segs[0]["quiet"]
         windows = [s.phrase("window_first" if i == 0 else "window_more", window=s.window(r),
                             share=s.figure(r["share"], "share")) for i, r in enumerate(top)]
@@ -303,8 +291,7 @@ def _peak_hours(s: Story) -> None:
         s.say_phrase("evening_weekend_all", count=len(segs), evening_from=evening_from,
                      evening=s.count_of(sum(map(evening, best)), len(best)),
                      weekend=s.count_of(sum(map(weekend, best)), len(best)))
-    if segs:
-        s.say(s.lens())  # the golden windows are local evenings and weekends
+    s.say(s.lens())  # the golden windows are local evenings and weekends
 
 
 def _activity_scorecard(s: Story) -> None:
