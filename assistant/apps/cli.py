@@ -274,7 +274,7 @@ def report(
         task = bar.add_task("", total=1)
 
         def progress(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, description=label)
+            bar.update(task, completed=done, total=total, description=escape(label))
 
         try:
             if kind not in FORMATS:

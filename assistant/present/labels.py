@@ -48,10 +48,10 @@ def weekday_name(iso_day: int, lang: str, short: bool = False) -> str:
     return _weekdays(lang, width)[int(iso_day) - 1]
 
 
-def join(items: Sequence[Any], lang: str) -> str:
-    """'Brazil, Indonesia, and Mexico' / '巴西、印尼和墨西哥'."""
+def join(items: Sequence[Any], lang: str, style: str = "standard") -> str:
+    """'Brazil, Indonesia, and Mexico' / '巴西、印尼和墨西哥'; style 'or': 'D1 or D7'."""
     items = [str(i) for i in items]
-    return format_list(items, locale=lang) if items else ""
+    return format_list(items, style=style, locale=lang) if items else ""
 
 
 def platform_name(code: Any, lang: str) -> str:

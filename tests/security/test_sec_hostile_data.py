@@ -71,7 +71,7 @@ def test_the_narrative_does_name_the_hostile_segments(evil_catalog):
     # Proves the check above is not vacuous: the labels do reach the text, made inert.
     text = Assistant(evil_catalog, llm=None).ask("Active users by channel last week").text
     assert "&lt;script>alert(1)&lt;/script>" in text
-    assert "x channel (30.00)" in text  # the image became its alt text
+    assert "x channel (30)" in text  # the image became its alt text
 
 
 def test_a_model_echoing_hostile_labels_is_made_inert(evil_catalog):
