@@ -53,7 +53,7 @@ def test_headline_figures_by_hand(make_catalog) -> None:
     digest = compose(catalog, "2026-11-23", "en")
     dau = next(h for h in digest.headlines if h.key == "frequency")
     assert (dau.value, dau.previous, dau.change_text, dau.verdict) == \
-        ("2.43", "2.00", "+21.4%", "up")
+        ("2", "2", "+21.4%", "up")  # average DAU 17/7 vs 14/7, shown as whole people
     assert dau.change == pytest.approx(17 / 14 - 1)
     assert digest.daily_this == [3, 3, 3, 2, 2, 2, 2]
     assert digest.daily_prev == [2] * 7

@@ -16,6 +16,7 @@ from babel.dates import format_interval, format_skeleton
 
 from assistant.errors import UserError
 from assistant.metrics.catalog import Catalog
+from assistant.present.labels import weekday_name
 from assistant.present.report import Report, collect, render
 from assistant.prompts import load_yaml, render_string
 
@@ -219,7 +220,7 @@ def digest_from_report(report: Report, link_template: str | None = None) -> Dige
         subject=label("subject", lang, period=period),
         headlines=_headlines(report), movements_title=label("movements", lang) if title else "",
         movements=items, notices=[weeks_in_words(n, lang) for n in report.notices],
-        link=link, weekdays=[report.labels[f"weekday_{i}"] for i in range(1, 8)],
+        link=link, weekdays=[weekday_name(i, lang, short=True) for i in range(1, 8)],
         daily_this=this, daily_prev=prev, report=report,
     )
 
