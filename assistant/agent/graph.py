@@ -60,7 +60,7 @@ def _tool(catalog: Catalog, metric: Metric) -> StructuredTool:
     return StructuredTool.from_function(
         func=run,
         name=metric.name,
-        description=f"{metric.title['en']}. {metric.description['en']}",
+        description=f"{metric.title['en']}. {metric.description['en']} {planner.hint(metric.name)}",
         args_schema=metric.model,
         response_format="content_and_artifact",
         handle_tool_error=True,
@@ -106,6 +106,7 @@ class Answer:
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    choices: list[planner.Choice] = field(default_factory=list)
 
     @property
     def results(self) -> list[MetricResult]:
@@ -124,6 +125,7 @@ class Answer:
             ],
             "notices": self.notices,
             "suggestions": self.suggestions,
+            "choices": [{"label": c.label, "question": c.question} for c in self.choices],
         }
 
 
@@ -156,7 +158,9 @@ class Assistant:
     def __init__(self, catalog: Catalog, llm: BaseChatModel | None = None) -> None:
         self.catalog = catalog
         self.tools = build_tools(catalog)
-        self.offline = OfflineChatModel(latest_day=catalog.latest_day)
+        self.offline = OfflineChatModel(
+            latest_day=catalog.latest_day, first_day=lambda: catalog.data_range.first_day
+        )
         self.llm = llm if llm is not None else make_llm(catalog)
         self._graphs: dict[tuple[str, str], Any] = {}
 
@@ -289,13 +293,17 @@ class Assistant:
         backend: str,
         notices: list[str],
     ) -> Answer:
-        final = next(
-            (m.content for m in reversed(messages)
+        last = next(
+            (m for m in reversed(messages)
              if isinstance(m, AIMessage) and not m.tool_calls and isinstance(m.content, str)),
-            "",
+            None,
         )
+        final = str(last.content) if last is not None else ""
         # Segment labels come from the data: shown as text, never as markup or remote images.
         answer = Answer(privacy.inert_text(final), lang, backend, steps, notices)
+        if last is not None and not steps:
+            picks = last.additional_kwargs.get("choices", [])
+            answer.choices = [planner.Choice(**c) for c in picks]
         results = answer.results
         if backend != "offline" and results:
             loose = narrative.unsupported_numbers(final, results)

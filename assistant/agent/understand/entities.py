@@ -73,7 +73,12 @@ def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
     codes = list(dict.fromkeys(terms[t] for t, score, _ in hits if score >= FUZZY_SUGGEST))
     best = hits[0] if hits else None
     accept = FUZZY_ACCEPT if not han else 66
-    if best and best[1] >= accept and (len(codes) == 1 or hits[1][1] < best[1] - 5):
+    # Chinese names are short: one wrong character is a third of the name, so the first
+    # character must agree ("菲率宾" is the Philippines, "纳尼亚" is not Kenya).
+    same_start = not han or (best is not None and best[0][:1] == word[:1])
+    if best and best[1] >= accept and same_start and (
+        len(codes) == 1 or hits[1][1] < best[1] - 5
+    ):
         return terms[best[0]], codes
     return None, codes[:3]
 
