@@ -29,6 +29,7 @@ from assistant.agent.understand.text import (
 
 CONFIDENT = 0.35  # below this the model's best intent is not trusted on its own
 CLOSE = 0.08  # top two intents closer than this: ask which one
+NAMED = 0.25  # a fragment whose best metric reaches this names that metric
 
 
 def example_questions(lang: Language) -> list[str]:
@@ -108,6 +109,13 @@ def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tupl
     return slots, iso, periods
 
 
+def _action_share(low: str, spec: dict[str, Any]) -> str | None:
+    """'What share of users sent a gift?': an action word plus a share word is core actions."""
+    share = vocab()["action_share"]
+    actions = [a for a in spec.get("actions", []) if a not in share["ignore"]]
+    return "core_action_rate" if actions and any_of(share["words"], low) else None
+
+
 def _several(low: str) -> list[str]:
     """'DAU and ARPU': two combinable metrics named by their anchor words, in written order."""
     v = vocab()
@@ -161,7 +169,7 @@ def plan(
     spec = specific(slots["low"])
     ranked = scores(features(clean))
     top, p1 = ranked[0]
-    rule = rule_intent(low)
+    rule = rule_intent(low) or _action_share(slots["low"], spec)
     if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
         return reply(lang, top)
     has_slots = bool(
@@ -177,8 +185,8 @@ def plan(
     tool: str | None = rule
     if tool is None and top in METRICS and p1 >= CONFIDENT:
         tool = top
-        if is_follow and previous is not None and previous.name != top and p1 < 0.5:
-            tool = previous.name
+    elif tool is None and top in ("followup", "unclear") and p_metric >= NAMED:
+        tool = best_metric  # a fragment that still names a metric ("same for core actions")
     elif tool is None and is_follow and previous is not None and has_slots:
         tool = previous.name
     cue = explain.cues(low)
