@@ -112,7 +112,10 @@ class OfflineChatModel(BaseChatModel):
         text = _text(reply)
         for i in range(0, max(len(text), 1), CHUNK_CHARS):
             piece = text[i : i + CHUNK_CHARS]
-            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            extra = reply.additional_kwargs if i + CHUNK_CHARS >= len(text) else {}
+            chunk = ChatGenerationChunk(
+                message=AIMessageChunk(content=piece, additional_kwargs=extra)
+            )
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk

@@ -225,7 +225,7 @@ def plan(
     if top == "unclear" and rule is None and not is_follow:
         tool = None
     if tool is None:
-        if top in METRICS and len(metric_rank) > 1 and p1 >= 0.2:
+        if top in METRICS and metric_rank[0][1] + metric_rank[1][1] >= 0.5:
             return _choose(clean, lang, [metric_rank[0][0], metric_rank[1][0]])
         if previous is not None and follow_word:
             return reply(lang, "followup_unclear")

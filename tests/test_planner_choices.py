@@ -1,0 +1,31 @@
+"""Clarifying choices travel from the planner to the answer, and the CLI chat takes a number."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from assistant.agent.graph import Assistant, Conversation
+from assistant.apps.cli import app
+
+
+def test_unknown_place_answer_carries_choices(demo_catalog) -> None:
+    assistant = Assistant(demo_catalog, llm=None)
+    answer = assistant.ask("DAU in Narnia last week", Conversation())
+    assert answer.steps == [] and "Narnia" in answer.text
+    assert answer.choices and answer.choices[-1].label == "All markets"
+    assert answer.to_json()["choices"][-1]["question"] == "DAU in last week"
+
+
+def test_cli_chat_numbers_the_choices_and_accepts_a_number(demo_db: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["chat", "--db", str(demo_db)], input="DAU in Narnia last week\n1\n\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\n  \d\. All markets\n", result.output)
+    first = re.search(r"\n  1\. (.+)\n", result.output).group(1)
+    # picking 1 asks that choice's question, which runs the active-users metric
+    assert f"DAU in {first} last week" in result.output
+    assert "active_users" in result.output and "Range:" in result.output
