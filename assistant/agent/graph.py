@@ -161,6 +161,7 @@ class Assistant:
         self.offline = OfflineChatModel(
             latest_day=catalog.latest_day, first_day=lambda: catalog.data_range.first_day
         )
+        planner.warm_up()  # the offline intent model trains in the background
         self.llm = llm if llm is not None else make_llm(catalog)
         self._graphs: dict[tuple[str, str], Any] = {}
 

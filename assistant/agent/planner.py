@@ -9,6 +9,7 @@ This module is the public face: `plan(question, latest_day=..., previous=...) ->
 from __future__ import annotations
 
 from assistant.agent.understand.calls import Choice, Language, Plan, ToolCall
+from assistant.agent.understand.intent import warm_up
 from assistant.agent.understand.plan import example_questions, hint, plan, title
 from assistant.agent.understand.text import detect_language, vocab
 
@@ -16,5 +17,5 @@ _vocab = vocab  # the name the tests and older callers use
 
 __all__ = [
     "Choice", "Language", "Plan", "ToolCall", "detect_language", "example_questions", "plan",
-    "hint", "title", "vocab",
+    "hint", "title", "vocab", "warm_up",
 ]  # fmt: skip

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -57,21 +60,35 @@ def features(text: str) -> str:
     return lower(blank(norm, [(p.start, p.end) for p in places]))
 
 
+@dataclass(frozen=True)
+class _Model:
+    """The fitted features and, per intent, the linear weights of its one-vs-rest model."""
+
+    features: Any
+    weights: Any  # features x intents
+    bias: Any
+    intents: tuple[str, ...]
+
+
+_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def _model():  # noqa: ANN202 - a fitted scikit-learn pipeline
+def _fitted() -> _Model:
     import jieba
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.pipeline import make_union
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     texts, labels = [], []
-    for intent, questions in sorted(labelled().items()):
+    for name, questions in sorted(labelled().items()):
         for q in questions:
             texts.append(features(q))
-            labels.append(intent)
+            labels.append(name)
     vec = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
         TfidfVectorizer(
@@ -79,19 +96,32 @@ def _model():  # noqa: ANN202 - a fitted scikit-learn pipeline
             sublinear_tf=True,
         ),
     )
-    model = make_pipeline(vec, OneVsRestClassifier(LogisticRegression(C=20.0, solver="liblinear")))
-    model.fit(texts, labels)
-    return model
+    x = vec.fit_transform(texts)
+    model = OneVsRestClassifier(LogisticRegression(C=20.0, solver="liblinear")).fit(x, labels)
+    weights = np.vstack([e.coef_[0] for e in model.estimators_]).T
+    bias = np.array([e.intercept_[0] for e in model.estimators_])
+    return _Model(vec, weights, bias, tuple(str(c) for c in model.classes_))
+
+
+def _model() -> _Model:
+    with _LOCK:  # a warm-up thread and a first question may both ask
+        return _fitted()
+
+
+def warm_up() -> None:
+    """Fit the model in the background, so the first question does not wait for it."""
+    threading.Thread(target=_model, daemon=True).start()
 
 
 def scores(text: str) -> list[tuple[str, float]]:
-    """Intents with their probabilities, best first."""
-    model = _model()
-    probs = model.predict_proba([text])[0]
-    return sorted(
-        ((str(c), float(p)) for c, p in zip(model.classes_, probs, strict=True)),
-        key=lambda p: -p[1],
-    )
+    """Intents with their probabilities (one-vs-rest, normalised), best first."""
+    import numpy as np
+
+    m = _model()
+    raw = m.features.transform([text]) @ m.weights + m.bias
+    probs = 1.0 / (1.0 + np.exp(-np.asarray(raw).ravel()))
+    probs /= probs.sum()
+    return sorted(zip(m.intents, map(float, probs), strict=True), key=lambda p: -p[1])
 
 
 def rule_intent(low: str) -> str | None:

@@ -52,6 +52,11 @@ def compiled(phrase: str) -> re.Pattern[str]:
 
 
 def alternation(phrases: list[str]) -> str:
+    return _alternation(tuple(phrases))
+
+
+@lru_cache(maxsize=256)
+def _alternation(phrases: tuple[str, ...]) -> str:
     return "|".join(pattern(p) for p in sorted(phrases, key=len, reverse=True))
 
 
