@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from assistant.agent.understand.text import Span, compiled, resolve, vocab
 from assistant.store.regions import REGION_NAMES, countries, find_places
 
-FUZZY_ACCEPT = 80  # a misspelling this close is read as the place ("Indonesa")
+FUZZY_ACCEPT = 80  # a misspelling this close is read as the place ("Indonesa", "Mexcio")
 FUZZY_SUGGEST = 60  # this close is offered as "did you mean"
+FUZZY_NEAR = 70  # an unknown word this close to a place is asked about, wherever it stands
+
+
+def _similarity(a: str, b: str, **_: Any) -> float:
+    """Edit similarity in percent, a swap of two letters counting as one edit."""
+    return OSA.normalized_similarity(a, b) * 100
 
 
 @dataclass
@@ -69,18 +76,23 @@ def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
     """(accepted code or None, suggested codes) for a word that matched no place exactly."""
     terms = _place_terms()
     pool = [t for t in terms if bool(re.search(r"[\u4e00-\u9fff]", t)) == han]
-    hits = process.extract(word.casefold(), pool, scorer=fuzz.ratio, limit=6)
+    hits = process.extract(word.casefold(), pool, scorer=_similarity, limit=6)
     codes = list(dict.fromkeys(terms[t] for t, score, _ in hits if score >= FUZZY_SUGGEST))
     best = hits[0] if hits else None
     accept = FUZZY_ACCEPT if not han else 66
     # Chinese names are short: one wrong character is a third of the name, so the first
     # character must agree ("菲率宾" is the Philippines, "纳尼亚" is not Kenya).
     same_start = not han or (best is not None and best[0][:1] == word[:1])
-    if best and best[1] >= accept and same_start and (
-        len(codes) == 1 or hits[1][1] < best[1] - 5
-    ):
+    rival = max((sc for t, sc, _ in hits if best and terms[t] != terms[best[0]]), default=0.0)
+    if best and best[1] >= accept and same_start and rival < best[1] - 5:
         return terms[best[0]], codes
     return None, codes[:3]
+
+
+def _nearest(word: str) -> float:
+    pool = [t for t in _place_terms() if t.isascii()]
+    hit = process.extractOne(word.casefold(), pool, scorer=_similarity)
+    return hit[1] if hit else 0.0
 
 
 def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
@@ -89,7 +101,7 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     cues = "|".join(vocab()["place_cues"]["en"])
     out = []
     for m in re.finditer(r"[A-Za-z][A-Za-z'-]{3,}", text):
-        word = m.group(0).rstrip("'s").rstrip("'")
+        word = re.sub(r"'s?$", "", m.group(0))  # possessive: "Brazil's"
         if any(a < m.end() and m.start() < b for a, b in taken) or word.lower() in known:
             continue
         before = text[: m.start()]
@@ -97,6 +109,8 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
         capital = word[0].isupper() and not word.isupper() and before.strip() != ""
         if cued or capital:
             out.append((m.start(), m.start() + len(word), word))
+        elif len(word) >= 5 and _nearest(word) >= FUZZY_NEAR:
+            out.append((m.start(), m.start() + len(word), word))  # a misspelt place anywhere
     return out
 
 

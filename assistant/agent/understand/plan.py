@@ -201,7 +201,8 @@ def plan(
     )
     if wants_change:
         figure = explain.figure_word(low)
-        if figure is None and (tool or (p_metric >= 0.2 and best_metric)):
+        runner_up = metric_rank[1][1] if len(metric_rank) > 1 else 0.0
+        if figure is None and (tool or (p_metric >= 0.1 and p_metric >= 2 * runner_up)):
             candidate = tool or best_metric
             if not (is_follow and previous and candidate == previous.name and not rule):
                 figure = explain.figure_of(candidate, spec.get("days"))
