@@ -194,3 +194,17 @@ def test_close_intents_ask_with_choices_that_plan() -> None:
 def test_markup_does_not_decide_the_language() -> None:
     assert detect_language('<iframe src="https://a.example/b?c=d"></iframe>上周的次留') == "zh"
     assert detect_language("<b>bold</b> what is DAU") == "en"
+
+
+def test_one_value_of_the_split_segment_drops_the_split() -> None:
+    first = _call("泰国上周的使用时长，按平台")
+    assert _call("只看苹果", previous=first).args == {
+        "countries": ["TH"], "platforms": ["ios"], "start": "2026-11-16", "end": "2026-11-22"}
+
+
+def test_a_compare_followup_compares_with_the_previous_period() -> None:
+    first = _call("paid conversion in Chile last week")
+    call = _call("compared with the week before last?", previous=first)
+    assert call == ToolCall("explain_change", {
+        "figure": "paid_conversion", "countries": ["CL"], "start": "2026-11-16",
+        "end": "2026-11-22", "compare_start": "2026-11-09", "compare_end": "2026-11-15"})

@@ -64,6 +64,12 @@ def merge(
                 for key in DROPS.get(group, ()):
                     if not slots.get(key):
                         args.pop(key, None)
+    # A follow-up naming one value of the segment the answer was split by ("只看安卓" after
+    # a platform breakdown) asks for that value alone, not a one-row breakdown.
+    split = args.get("group_by")
+    for key, segment in (("countries", "country"), ("platforms", "platform")):
+        if base and not group and split == segment and len(slots[key]) == 1:
+            args.pop("group_by", None)
     if not allowed_group(tool, args.get("group_by")):
         args.pop("group_by", None)
     if (param := SPECIFIC.get(tool)) and param in specific:

@@ -197,6 +197,8 @@ def plan(
         or (len(periods) == 2 and cue["compare"])
         or (cue["most"] and slots.get("group_by") in explain.SPLITS)
         or (cue["compare"] and is_follow and not pair and not has_slots)
+        or (cue["compare"] and is_follow and len(periods) == 1 and not pair
+            and previous is not None and "start" in previous.args)
         or any_of(v["explain"]["period_over_period"], low)
     )
     if wants_change:
@@ -215,6 +217,8 @@ def plan(
         if figure is not None:
             keeps = is_follow or (tool is None and explain.figure_word(low) is None)
             base = carried(previous, "explain_change") if keeps else {}
+            if keeps and len(periods) == 1 and "start" in base and cue["compare"]:
+                periods = [(base["start"], base["end"]), periods[0]]  # "跟上上周比呢"
             args = explain.args_for(figure, slots, periods, base, versus)
             return Plan(lang, [ToolCall("explain_change", args)])
     if pair_or_more := [k for k in explain.SEGMENT_KEYS if len(slots[k]) >= 2]:
