@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -21,11 +20,11 @@ def test_unknown_place_answer_carries_choices(demo_catalog) -> None:
 
 def test_cli_chat_numbers_the_choices_and_accepts_a_number(demo_db: Path) -> None:
     result = CliRunner().invoke(
-        app, ["chat", "--db", str(demo_db)], input="DAU in Narnia last week\n1\n\n"
+        app, ["chat", "--db", str(demo_db)], input="DAU in Brasilia last week\n1\n\n"
     )
     assert result.exit_code == 0, result.output
-    assert re.search(r"\n  \d\. All markets\n", result.output)
-    first = re.search(r"\n  1\. (.+)\n", result.output).group(1)
-    # picking 1 asks that choice's question, which runs the active-users metric
-    assert f"DAU in {first} last week" in result.output
-    assert "active_users" in result.output and "Range:" in result.output
+    assert "I don't know the market 'Brasilia'; did you mean Brazil?" in result.output
+    assert "\n  1. Brazil\n  2. All markets\n" in result.output
+    # picking 1 asks that choice's question, which runs the active-users metric for Brazil
+    assert "DAU in Brazil last week" in result.output
+    assert "Range: 2026-11-16 to 2026-11-22; Brazil." in result.output

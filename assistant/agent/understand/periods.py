@@ -134,7 +134,16 @@ def _weekdays(low: str, latest: date) -> list[tuple[int, int, Token]]:
             if low[m.end() : m.end() + 1] == "活":  # 上周日活 is last week's DAU
                 continue
             when = latest - timedelta(days=(latest.weekday() - i) % 7)
-            out.append((m.start(), m.end(), Token(when, when, True, True)))
+            head = low[: m.start()]
+            before = re.search(alternation(vocab()["dates"]["last_week"]) + r"\s*$", head)
+            if before is None and m.group(0)[:1] in "周星礼":
+                before = re.search(r"上个?$", head)
+            start = m.start()
+            if before:  # 上周五: that day of last week
+                back = latest.weekday() + (0 if latest.weekday() == 6 else 7)
+                monday = latest - timedelta(days=back)
+                when, start = monday + timedelta(days=i), before.start()
+            out.append((start, m.end(), Token(when, when, True, True)))
     return out
 
 

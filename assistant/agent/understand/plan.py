@@ -169,7 +169,7 @@ def plan(
     spec = specific(slots["low"])
     ranked = scores(features(clean))
     top, p1 = ranked[0]
-    rule = rule_intent(low) or _action_share(slots["low"], spec)
+    rule = _action_share(slots["low"], spec) or rule_intent(low)
     if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
         return reply(lang, top)
     has_slots = bool(
@@ -183,6 +183,8 @@ def plan(
         top in ("followup", "unclear") or follow_word or (has_slots and p1 < CONFIDENT)
     )
     tool: str | None = rule
+    if tool is None and (top not in METRICS or p1 < CONFIDENT):
+        tool = next((t for t, words in v["soft"].items() if any_of(words, low)), None)
     if tool is None and top in METRICS and p1 >= CONFIDENT:
         tool = top
     elif tool is None and top in ("followup", "unclear") and p_metric >= NAMED:
