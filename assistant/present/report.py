@@ -18,7 +18,7 @@ import jinja2
 import yaml
 
 from assistant.config import PROMPTS_DIR
-from assistant.errors import UserError
+from assistant.errors import DataError, UserError
 from assistant.metrics.catalog import Catalog, MetricResult
 from assistant.present.numbers import fmt
 from assistant.store.regions import countries, region_name
@@ -253,7 +253,10 @@ class _Run:
     def __call__(self, key: str, name: str, args: dict[str, Any]) -> MetricResult | None:
         if name not in self.catalog.registry.metrics:
             return None  # a catalog without this metric: the section says so
-        result = self.catalog.run(name, args)
+        try:
+            result = self.catalog.run(name, args)
+        except DataError:
+            return None  # its source table is empty (no calls loaded): the section says so
         self.results[key] = result
         return result
 
