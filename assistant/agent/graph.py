@@ -302,9 +302,14 @@ class Assistant:
         final = str(last.content) if last is not None else ""
         # Segment labels come from the data: shown as text, never as markup or remote images.
         answer = Answer(privacy.inert_text(final), lang, backend, steps, notices)
-        if last is not None and not steps:
-            picks = last.additional_kwargs.get("choices", [])
-            answer.choices = [planner.Choice(**c) for c in picks]
+        if last is not None and not steps and backend == "offline":
+            # Only the offline planner offers choices; anything else there is ignored.
+            picks = last.additional_kwargs.get("choices")
+            answer.choices = [
+                planner.Choice(str(c["label"]), str(c["question"]))
+                for c in (picks if isinstance(picks, list) else [])
+                if isinstance(c, dict) and {"label", "question"} <= c.keys()
+            ]
         results = answer.results
         if backend != "offline" and results:
             loose = narrative.unsupported_numbers(final, results)
