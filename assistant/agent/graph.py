@@ -62,7 +62,7 @@ def _tool(catalog: Catalog, metric: Metric) -> StructuredTool:
     return StructuredTool.from_function(
         func=run,
         name=metric.name,
-        description=f"{metric.title['en']}. {metric.description['en']}",
+        description=f"{metric.title['en']}. {metric.description['en']} {planner.hint(metric.name)}",
         args_schema=metric.model,
         response_format="content_and_artifact",
         handle_tool_error=True,
@@ -108,6 +108,7 @@ class Answer:
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    choices: list[planner.Choice] = field(default_factory=list)
 
     @property
     def results(self) -> list[MetricResult]:
@@ -126,6 +127,7 @@ class Answer:
             ],
             "notices": self.notices,
             "suggestions": self.suggestions,
+            "choices": [{"label": c.label, "question": c.question} for c in self.choices],
         }
 
 
@@ -158,7 +160,10 @@ class Assistant:
     def __init__(self, catalog: Catalog, llm: BaseChatModel | None = None) -> None:
         self.catalog = catalog
         self.tools = build_tools(catalog)
-        self.offline = OfflineChatModel(latest_day=catalog.latest_day)
+        self.offline = OfflineChatModel(
+            latest_day=catalog.latest_day, first_day=lambda: catalog.data_range.first_day
+        )
+        planner.warm_up()  # the offline intent model trains in the background
         self.llm = llm if llm is not None else make_llm(catalog)
         self._graphs: dict[tuple[str, str], Any] = {}
 
@@ -294,13 +299,22 @@ class Assistant:
         backend: str,
         notices: list[str],
     ) -> Answer:
-        final = next(
-            (m.content for m in reversed(messages)
+        last = next(
+            (m for m in reversed(messages)
              if isinstance(m, AIMessage) and not m.tool_calls and isinstance(m.content, str)),
-            "",
+            None,
         )
+        final = str(last.content) if last is not None else ""
         # Segment labels come from the data: shown as text, never as markup or remote images.
         answer = Answer(privacy.inert_text(final), lang, backend, steps, notices)
+        if last is not None and not steps and backend == "offline":
+            # Only the offline planner offers choices; anything else there is ignored.
+            picks = last.additional_kwargs.get("choices")
+            answer.choices = [
+                planner.Choice(str(c["label"]), str(c["question"]))
+                for c in (picks if isinstance(picks, list) else [])
+                if isinstance(c, dict) and {"label", "question"} <= c.keys()
+            ]
         results = answer.results
         if backend not in (OFFLINE, OFFLINE_FALLBACK) and results:
             loose = narrative.unsupported_numbers(final, results)

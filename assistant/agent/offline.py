@@ -48,6 +48,7 @@ class OfflineChatModel(BaseChatModel):
     """Deterministic, bilingual chat model that needs no key and no network."""
 
     latest_day: Callable[[], date]
+    first_day: Callable[[], date | None] = lambda: None
 
     @property
     def _llm_type(self) -> str:
@@ -70,10 +71,13 @@ class OfflineChatModel(BaseChatModel):
         if tool_messages:
             return AIMessage(content=narrative.compose(tool_messages, language))
         plan = planner.plan(
-            question, latest_day=self.latest_day(), previous=_previous_call(messages[:last_human])
+            question, latest_day=self.latest_day(), previous=_previous_call(messages[:last_human]),
+            first_day=self.first_day(),
         )
         if not plan.calls:
-            return AIMessage(content=plan.reply or "")
+            # Clarifying choices ride along with the reply (graph.Answer.choices shows them).
+            choices = [{"label": c.label, "question": c.question} for c in plan.choices]
+            return AIMessage(content=plan.reply or "", additional_kwargs={"choices": choices})
         calls = [
             {"name": c.name, "args": c.args, "id": f"call_{last_human}_{i}", "type": "tool_call"}
             for i, c in enumerate(plan.calls)
@@ -108,7 +112,10 @@ class OfflineChatModel(BaseChatModel):
         text = _text(reply)
         for i in range(0, max(len(text), 1), CHUNK_CHARS):
             piece = text[i : i + CHUNK_CHARS]
-            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            extra = reply.additional_kwargs if i + CHUNK_CHARS >= len(text) else {}
+            chunk = ChatGenerationChunk(
+                message=AIMessageChunk(content=piece, additional_kwargs=extra)
+            )
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk

@@ -221,6 +221,7 @@ def chat(db: DbOption = None) -> None:
                   f"{assistant.backend}. Empty line or Ctrl-D to quit.", markup=False,
                   highlight=False)
     conversation = Conversation()
+    choices: list[str] = []
     while True:
         try:
             question = console.input("[bold]? [/]").strip()
@@ -228,10 +229,18 @@ def chat(db: DbOption = None) -> None:
             break
         if not question:
             break
+        if question.isdigit() and 1 <= int(question) <= len(choices):
+            question = choices[int(question) - 1]  # a numbered clarifying choice
+            console.print(question, highlight=False, markup=False)
         try:
-            _print_answer(assistant.ask(question, conversation))
+            answer = assistant.ask(question, conversation)
         except UserError as exc:
             err.print(str(exc), highlight=False, markup=False)
+            continue
+        _print_answer(answer)
+        choices = [c.question for c in answer.choices]
+        for i, c in enumerate(answer.choices, 1):
+            console.print(f"  {i}. {c.label}", highlight=False, markup=False)
 
 
 @app.command()

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import json
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -21,6 +22,7 @@ from assistant.errors import DataError
 from assistant.metrics import privacy
 from assistant.metrics.registry import Metric, Registry, get_registry, resolve_dates
 from assistant.present.numbers import fmt
+from assistant.prompts import text
 from assistant.store import db, rollups
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,10 @@ SUMMARY_ROWS = 12  # what the model reads: enough for a breakdown, never a whole
 CACHE_SIZE = 256  # results kept per catalog, least recently used dropped first
 # group_by values that split one total into parts (not day/week trends, not "none")
 BREAKDOWNS = frozenset({"country", "region", "platform", "channel"})
+# Source tables a dataset may leave empty (word in a metric's SQL -> table that feeds it):
+# a metric reading one with no rows says there is no such data instead of answering 0%.
+OPTIONAL_SOURCES = {"payments": "payments", "calls": "calls", "live_views": "live_views",
+                    "live_day": "live_views"}
 
 
 @dataclass
@@ -141,6 +147,7 @@ class Catalog:
         self._cache: OrderedDict[tuple, MetricResult] = OrderedDict()
         self._version: str | None = None
         self.executions = 0  # metric queries actually run (cache misses)
+        self._loaded: dict[tuple[str, str | None], bool] = {}  # optional source -> has rows
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -199,8 +206,23 @@ class Catalog:
         values["_notes"] = notes
         return metric, values
 
+    def _check_sources(self, metric: Metric) -> None:
+        """A metric on a source table with no rows says so, rather than answering 0%."""
+        for ref, table in OPTIONAL_SOURCES.items():
+            if not re.search(rf"\b{ref}\b", metric.sql):
+                continue
+            if (table, self._version) not in self._loaded:
+                _, rows = db.run_query(self.con, f"SELECT 1 FROM {table} LIMIT 1", {},
+                                       timeout_s=self.settings.query_timeout_s, max_rows=1)
+                self._loaded[(table, self._version)] = bool(rows)
+            if not self._loaded[(table, self._version)]:
+                msg = " ".join(text("no_source_data", lang, table=table, metric=metric.title[lang])
+                               for lang in ("en", "zh"))
+                raise DataError(msg)
+
     def run(self, name: str, args: dict[str, Any] | None = None) -> MetricResult:
         metric, values = self.resolve(name, args)
+        self._check_sources(metric)
         notes = values.pop("_notes")
         bound = {**values, "tz": self.settings.report_timezone}
         if "$last_day" in metric.sql:

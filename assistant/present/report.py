@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from assistant.errors import UserError
+from assistant.errors import DataError, UserError
 from assistant.metrics.catalog import Catalog, MetricResult
 from assistant.metrics.dates import iso_week, last_complete_week, week_monday
 from assistant.present.labels import column_label, segment_name, weekday_name
@@ -206,7 +206,10 @@ class _Run:
     def __call__(self, key: str, name: str, args: dict[str, Any]) -> MetricResult | None:
         if name not in self.catalog.registry.metrics:
             return None  # a catalog without this metric: the section says so
-        result = self.catalog.run(name, args)
+        try:
+            result = self.catalog.run(name, args)
+        except DataError:
+            return None  # its source table is empty (no calls loaded): the section says so
         self.results[key] = result
         return result
 

@@ -44,7 +44,10 @@ def evil_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
             events.append({"user_id": uid, "ts": "2026-11-18 10:05",
                            "name": EVENT_NAMES[i % 4], "session_id": f"s-{uid}-18"})
     path = build_db(tmp_path_factory.mktemp("evil") / "evil.duckdb",
-                    {"users": users, "sessions": sessions, "events": events})
+                    {"users": users, "sessions": sessions, "events": events,
+                     # one payment: with none loaded, paid conversion says there is no data
+                     "payments": [{"payment_id": "p0", "user_id": "c0u0", "amount_usd": 1.0,
+                                   "paid_at": "2026-11-18 10:10", "product": "coins"}]})
     return Catalog(path, settings=Settings(db_path=path, min_group_size=10))
 
 

@@ -1,0 +1,1 @@
+"""Understanding a question, step by step: text, scope, intent, entities, periods, breakdowns."""

@@ -1,0 +1,217 @@
+"""Entities named in a question: places (exact, fuzzy, unknown), platforms, actions, numbers.
+
+Places come from assistant/store/regions.py (codes, names in both languages, aliases) plus
+the extra words in prompts/planner.yaml (demonyms, region nicknames). A word that looks
+like a place but matches nothing is reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from assistant.agent.understand.text import Span, compiled, resolve, vocab
+from assistant.store.regions import REGION_NAMES, countries, find_places
+
+FUZZY_ACCEPT = 80  # a misspelling this close is read as the place ("Indonesa", "Mexcio")
+FUZZY_SUGGEST = 60  # this close is offered as "did you mean"
+FUZZY_NEAR = 70  # an unknown word this close to a place is asked about, wherever it stands
+
+
+def _similarity(a: str, b: str, **_: Any) -> float:
+    """Edit similarity in percent, a swap of two letters counting as one edit."""
+    return OSA.normalized_similarity(a, b) * 100
+
+
+@dataclass
+class Entities:
+    countries: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # word, suggested codes
+
+
+@lru_cache(maxsize=1)
+def _place_terms() -> dict[str, str]:
+    """Every written form of a place (lower-case) -> code, for fuzzy matching."""
+    terms: dict[str, str] = {}
+    for c in countries().values():
+        for t in (c.name_en, c.name_zh, *c.aliases):
+            if len(t) >= 2:
+                terms.setdefault(t.casefold(), c.code)
+    for code, names in REGION_NAMES.items():
+        for t in names:
+            terms.setdefault(t.casefold(), code)
+    for t, code in vocab()["places"].items():
+        terms.setdefault(str(t).casefold(), code)
+    return terms
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Latin words that are ordinary question words, never places."""
+    from assistant.agent.understand.intent import training_texts
+
+    words: set[str] = set()
+    for text in training_texts():
+        words.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text))
+    words.update(str(w).lower() for w in vocab()["not_places"])
+    terms = set(_place_terms())
+    return frozenset(w for w in words if w not in terms)
+
+
+def place_name(code: str, lang: str) -> str:
+    if code in REGION_NAMES:
+        return REGION_NAMES[code][1 if lang == "zh" else 0]
+    return countries()[code].name(lang)
+
+
+def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
+    """(accepted code or None, suggested codes) for a word that matched no place exactly."""
+    terms = _place_terms()
+    pool = [t for t in terms if bool(re.search(r"[\u4e00-\u9fff]", t)) == han]
+    hits = process.extract(word.casefold(), pool, scorer=_similarity, limit=6)
+    codes = list(dict.fromkeys(terms[t] for t, score, _ in hits if score >= FUZZY_SUGGEST))
+    best = hits[0] if hits else None
+    accept = FUZZY_ACCEPT if not han else 66
+    # Chinese names are short: one wrong character is a third of the name, so the first
+    # character must agree ("菲率宾" is the Philippines, "纳尼亚" is not Kenya).
+    same_start = not han or (best is not None and best[0][:1] == word[:1])
+    rival = max((sc for t, sc, _ in hits if best and terms[t] != terms[best[0]]), default=0.0)
+    if best and best[1] >= accept and same_start and rival < best[1] - 5:
+        return terms[best[0]], codes
+    return None, codes[:3]
+
+
+def _nearest(word: str) -> float:
+    pool = [t for t in _place_terms() if t.isascii()]
+    hit = process.extractOne(word.casefold(), pool, scorer=_similarity)
+    return hit[1] if hit else 0.0
+
+
+def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Latin words that look like place names and are not ordinary question words."""
+    known = _known_words()
+    cues = "|".join(vocab()["place_cues"]["en"])
+    out = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z'-]{3,}", text):
+        word = re.sub(r"'s?$", "", m.group(0))  # possessive: "Brazil's"
+        if any(a < m.end() and m.start() < b for a, b in taken) or word.lower() in known:
+            continue
+        before = text[: m.start()]
+        cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
+        capital = word[0].isupper() and not word.isupper() and before.strip() != ""
+        if cued or capital:
+            out.append((m.start(), m.start() + len(word), word))
+        elif len(word) >= 5 and _nearest(word) >= FUZZY_NEAR:
+            out.append((m.start(), m.start() + len(word), word))  # a misspelt place anywhere
+    return out
+
+
+def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Chinese runs that sound like a transliterated place name before 的/用户/人/呢."""
+    sounds = set(vocab()["place_cues"]["zh_sounds"])
+    follow = "|".join(vocab()["place_cues"]["zh_after"])
+    out = []
+    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?)(?={follow})", text):
+        a, b = m.span(1)
+        while a < b and (a, b) and any(x <= a < y for x, y in taken):
+            a += 1
+        word = text[a:b]
+        if len(word) < 2 or any(a < y and x < b for x, y in taken):
+            continue
+        if sum(c in sounds for c in word) * 3 >= len(word) * 2:
+            out.append((a, b, word))
+    return out
+
+
+def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
+    """A Chinese name written without its last character ("印度尼西") is that name."""
+    out = []
+    for p in found:
+        better = p
+        for term, code in _place_terms().items():
+            if len(term) >= 4 and re.search(r"[\u4e00-\u9fff]", term):
+                if text.startswith(term[:-1], p.start) and len(term) - 1 > p.end - p.start:
+                    better = type(p)(p.start, p.start + len(term) - 1, _kind(code), code)
+        out.append(better)
+    return out
+
+
+def _kind(code: str) -> str:
+    return "region" if code in REGION_NAMES else "country"
+
+
+def find_entities(norm: str, low: str) -> Entities:
+    """Places and platforms in the question (dates already blanked out)."""
+    ent = Entities()
+    places = _zh_prefixes(norm, find_places(norm, vocab()["places"]))
+    spans = [(p.start, p.end) for p in places]
+    for p in places:
+        (ent.regions if p.kind == "region" else ent.countries).append(p.code)
+    plat = [
+        (m.start(), m.end(), value)
+        for value, words in vocab()["platforms"].items()
+        for w in words
+        for m in compiled(w).finditer(low)
+    ]
+    for a, b, value in resolve(plat):
+        if not any(x < b and a < y for x, y in spans):
+            ent.platforms.append(value)
+            spans.append((a, b))
+    for a, b, word in _candidates_en(norm, spans) + _candidates_zh(norm, spans):
+        code, suggested = _fuzzy(word, han=not word.isascii())
+        if code:
+            (ent.regions if _kind(code) == "region" else ent.countries).append(code)
+        else:
+            ent.unknown.append((word, suggested))
+        spans.append((a, b))
+    ent.countries = list(dict.fromkeys(ent.countries))
+    ent.regions = list(dict.fromkeys(ent.regions))
+    ent.platforms = list(dict.fromkeys(ent.platforms))
+    ent.spans = spans
+    return ent
+
+
+def numbers(table: list[list[Any]], text: str) -> list[tuple[int, int, int]]:
+    """Matches of (pattern, value-or-multiplier) rows: the number read, or the fixed value."""
+    cands = []
+    for phrase, value in table:
+        for m in compiled(str(phrase)).finditer(text):
+            if m.groups():
+                try:
+                    num = float(m.group(1)) * (value or 1)
+                except (TypeError, ValueError):
+                    continue
+                cands.append((m.start(), m.end(), int(round(num))))
+            else:
+                cands.append((m.start(), m.end(), value))
+    return resolve(cands)
+
+
+def specific(low: str) -> dict[str, Any]:
+    """Tool-specific values named in the question, keyed by parameter name."""
+    v = vocab()
+    out: dict[str, Any] = {}
+    days = sorted({n for _, _, n in numbers(v["retention_days"], low) if n > 0})
+    if days:
+        out["days"] = days
+    for key in ("threshold_ms", "window_days"):
+        found = numbers(v[key], low)
+        if found and found[0][2] > 0:
+            out[key] = found[0][2]
+    acts = [
+        (m.start(), m.end(), name)
+        for name, words in v["actions"].items()
+        for p in words
+        for m in compiled(p).finditer(low)
+    ]
+    if acts:
+        out["actions"] = list(dict.fromkeys(a for _, _, a in resolve(acts)))
+    return out

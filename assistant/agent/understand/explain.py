@@ -1,0 +1,80 @@
+"""Questions about a change: why a figure moved, period against period, segment against
+segment, or which segment moved the most. They go to the `explain_change` tool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.agent.understand.calls import ToolCall
+from assistant.agent.understand.text import any_of, find_all, vocab
+
+SEGMENT_KEYS = ("countries", "regions", "platforms")
+SPLITS = {"country", "region", "platform", "channel"}
+
+
+def figure_word(low: str) -> str | None:
+    """A figure named in the question (DAU, D7, 付费率 ...), the first one written."""
+    hits = [
+        (m.start(), fig)
+        for fig, words in vocab()["figures"].items()
+        for m in find_all(words, low)
+    ]
+    return min(hits)[1] if hits else None
+
+
+def figure_of(tool: str | None, days: list[int] | None = None) -> str | None:
+    """The figure a metric tool stands for (retention by its day N)."""
+    if tool == "retention":
+        n = (days or [1])[0]
+        return f"d{n}" if n in (1, 7, 30) else "d1"
+    return vocab()["tool_figure"].get(tool or "")
+
+
+def previous_figure(previous: ToolCall | None) -> str | None:
+    if previous is None:
+        return None
+    if previous.name == "explain_change":
+        return previous.args.get("figure")
+    return figure_of(previous.name, previous.args.get("days"))
+
+
+def cues(low: str) -> dict[str, bool]:
+    e = vocab()["explain"]
+    found = {k: any_of(e[k], low) for k in ("why", "compare", "most", "respectively")}
+    found["most"] = found["most"] and any_of(e["change"], low)
+    return found
+
+
+def segment_pair(slots: dict[str, Any]) -> str | None:
+    """The one filter naming exactly two values ("iOS vs Android"), if any."""
+    pairs = [k for k in SEGMENT_KEYS if len(slots[k]) == 2]
+    others = [k for k in SEGMENT_KEYS if k not in pairs and len(slots[k]) > 1]
+    return pairs[0] if len(pairs) == 1 and not others else None
+
+
+def args_for(
+    figure: str, slots: dict[str, Any], periods: list[tuple[str, str]], base: dict[str, Any],
+    versus_segments: bool,
+) -> dict[str, Any]:
+    args: dict[str, Any] = {k: v for k, v in base.items() if k in (*SEGMENT_KEYS, "start", "end")}
+    args["figure"] = figure
+    if slots["countries"] or slots["regions"]:
+        args.pop("countries", None)
+        args.pop("regions", None)
+    for key in SEGMENT_KEYS:
+        if slots[key]:
+            args[key] = slots[key]
+    if periods:
+        args["start"], args["end"] = periods[0]
+    if len(periods) > 1:
+        args["compare_start"], args["compare_end"] = periods[1]
+    if versus_segments:
+        args["versus"] = "segments"
+    group = slots.get("group_by")
+    if group in SPLITS and not versus_segments:
+        args["split_by"] = [group]
+        drop = {"country": ("countries",), "region": ("regions", "countries"),
+                "platform": ("platforms",)}.get(group, ())
+        for key in drop:
+            args.pop(key, None)
+    return args

@@ -1,0 +1,267 @@
+"""Periods named in a question: dates, months, years, weekdays, relative ranges, defaults.
+
+Relative words resolve against `latest`, the latest complete day in the data. A question
+may name two periods ("this week vs last week"); the first is the one looked at.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from assistant.agent.understand.text import HAN, Span, alternation, resolve, vocab
+from assistant.metrics.dates import last_complete_week, week_monday
+
+Range = tuple[date, date]
+
+
+class DateProblem(Exception):
+    """A date in the question that cannot be used: reply kind and where it is written."""
+
+    def __init__(self, kind: str, start: int, end: int) -> None:
+        super().__init__(kind)
+        self.kind, self.start, self.end = kind, start, end
+
+
+@dataclass
+class Token:
+    first: date
+    last: date
+    has_year: bool
+    explicit: bool  # a written date, month or year (not "last week")
+
+
+def _month_re() -> str:
+    d = vocab()["dates"]
+    names = sorted(d["months"] + d["month_abbr"], key=len, reverse=True)
+    return r"(?<![a-z])(" + "|".join(names) + r")\.?(?![a-z])"
+
+
+def _month_no(name: str) -> int:
+    return [m[:3] for m in vocab()["dates"]["months"]].index(name[:3]) + 1
+
+
+def _make(y: int, m: int, d: int, span: Span) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise DateProblem("invalid_date", *span) from None
+
+
+def _infer_year(m: int, d: int, latest: date) -> int:
+    # The most recent such day not after the latest day in the data.
+    return latest.year if (m, d) <= (latest.month, latest.day) else latest.year - 1
+
+
+def _month_range(yy: int, mo: int, latest: date) -> Range:
+    first = date(yy, mo, 1)
+    last = date(yy, mo, calendar.monthrange(yy, mo)[1])
+    return first, (min(last, latest) if first <= latest else last)
+
+
+def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    mon = _month_re()
+    out: list[tuple[int, int, Token]] = []
+
+    def day(m: re.Match[str], y: str | None, mo: int, d: str) -> None:
+        yy = int(y) if y else _infer_year(mo, int(d), latest)
+        when = _make(yy, mo, int(d), m.span())
+        out.append((m.start(), m.end(), Token(when, when, bool(y), True)))
+
+    for m in re.finditer(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)", low):
+        day(m, m.group(1), int(m.group(2)), m.group(3))
+    for m in re.finditer(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", low):
+        day(m, m.group(1), int(m.group(2)), m.group(3))
+    for m in re.finditer(mon + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(\d{4}))?", low):
+        day(m, m.group(3), _month_no(m.group(1)), m.group(2))
+    for m in re.finditer(
+        r"(?<![a-z0-9])(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + mon + r"(?:,?\s+(\d{4}))?", low
+    ):
+        day(m, m.group(3), _month_no(m.group(2)), m.group(1))
+    return out
+
+
+def _months(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    mon = _month_re()
+    context = "|".join(vocab()["dates"]["month_context"])
+    found = [
+        (m.start(), m.end(), m.group(1), int(m.group(2)))
+        for m in re.finditer(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月份?", low)
+    ]
+    for m in re.finditer(rf"(?:\b({context})\s+)?{mon}(?:\s+(\d{{4}})|(?!\s*\d))", low):
+        # "may" and "march" are also plain words: only with a preposition or a year.
+        if m.group(2).startswith(("may", "mar")) and not (m.group(1) or m.group(3)):
+            continue
+        found.append((m.start(2), m.end(), m.group(3), _month_no(m.group(2))))
+    out = []
+    for start, end, y, mo in found:
+        if not 1 <= mo <= 12:
+            continue
+        yy = int(y) if y else (latest.year if mo <= latest.month else latest.year - 1)
+        first, last = _month_range(yy, mo, latest)
+        out.append((start, end, Token(first, last, bool(y), True)))
+    return out
+
+
+def _years_weeks(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    out = []
+    years = r"(?:\b(?:in|during|for|of|since|year|from|between)\s+((?:19|20)\d{2})(?![\d年]))"
+    years += r"|((?:19|20)\d{2})\s*年(?:全年|整年|一整年|一年)?(?!\s*\d{1,2}\s*月)"
+    for m in re.finditer(years, low):
+        yy = int(m.group(1) or m.group(2))
+        first, last = date(yy, 1, 1), date(yy, 12, 31)
+        last = min(last, latest) if first <= latest else last
+        start = m.start(1) if m.group(1) else m.start()
+        out.append((start, m.end(), Token(first, last, True, True)))
+    for m in re.finditer(r"\bweek\s*(\d{2})\b|\bw(\d{2})\b|第\s*(\d{2})\s*周", low):
+        wk = int(m.group(1) or m.group(2) or m.group(3))
+        yy = latest.year if wk <= latest.isocalendar()[1] else latest.year - 1
+        try:
+            first = date.fromisocalendar(yy, wk, 1)
+        except ValueError:
+            raise DateProblem("invalid_date", *m.span()) from None
+        out.append((m.start(), m.end(), Token(first, first + timedelta(days=6), True, True)))
+    return out
+
+
+def _weekdays(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    """'on Monday', '周一': the most recent such day up to the latest day."""
+    out = []
+    for i, words in enumerate(vocab()["dates"]["weekdays"]):
+        for m in re.finditer(alternation(words), low):
+            if low[m.end() : m.end() + 1] == "活":  # 上周日活 is last week's DAU
+                continue
+            when = latest - timedelta(days=(latest.weekday() - i) % 7)
+            head = low[: m.start()]
+            before = re.search(alternation(vocab()["dates"]["last_week"]) + r"\s*$", head)
+            if before is None and m.group(0)[:1] in "周星礼":
+                before = re.search(r"上个?$", head)
+            start = m.start()
+            if before:  # 上周五: that day of last week
+                back = latest.weekday() + (0 if latest.weekday() == 6 else 7)
+                monday = latest - timedelta(days=back)
+                when, start = monday + timedelta(days=i), before.start()
+            out.append((start, m.end(), Token(when, when, True, True)))
+    return out
+
+
+def _relative(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    """Named periods (last week, 上个月) and 'past N days/weeks/months'."""
+    d = vocab()["dates"]
+    monday = week_monday(latest)
+    last_sunday = last_complete_week(latest) + timedelta(days=6)
+    month_start = latest.replace(day=1)
+    month_end = latest.day == calendar.monthrange(latest.year, latest.month)[1]
+    prev_month_end = latest if month_end else month_start - timedelta(days=1)
+    named = {
+        "today": (latest, latest),
+        "yesterday": (latest, latest),
+        "day_before_yesterday": (latest - timedelta(days=1),) * 2,
+        "this_week": (monday, latest),
+        "last_week": (last_sunday - timedelta(days=6), last_sunday),
+        "week_before_last": (last_sunday - timedelta(days=13), last_sunday - timedelta(days=7)),
+        "last_weekend": (last_sunday - timedelta(days=1), last_sunday),
+        "this_month": (month_start, latest),
+        "last_month": (prev_month_end.replace(day=1), prev_month_end),
+        "this_year": (date(latest.year, 1, 1), latest),
+        "last_year": (date(latest.year - 1, 1, 1), date(latest.year - 1, 12, 31)),
+    }
+    out = []
+    for key, (first, last) in named.items():
+        for m in re.finditer(alternation(d[key]), low):
+            out.append((m.start(), m.end(), Token(first, last, True, False)))
+    units = {u: alternation(words) for u, words in d["units"].items()}
+    unit_alt = "|".join(f"(?P<{u}>{alt})" for u, alt in units.items())
+    recent = re.compile(rf"(?:{alternation(d['recent'])})\s*(?:the\s*)?(\d+)?\s*(?:{unit_alt})")
+    size = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
+    for m in recent.finditer(low):
+        unit = next(u for u in size if m.group(u))
+        # "past week" is 7 days; a bare "近日" (lately) or "last day" is no period.
+        if m.group(1) is None and (unit == "day" or HAN.search(m.group(0))):
+            continue
+        span_days = int(m.group(1) or 1) * size[unit]
+        if span_days > 0:
+            try:
+                first = latest - timedelta(days=span_days - 1)
+            except (OverflowError, ValueError):  # "last 99999999 days"
+                raise DateProblem("invalid_date", *m.span()) from None
+            out.append((m.start(), m.end(), Token(first, latest, True, False)))
+    return out
+
+
+def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
+    """The periods the question names (at most two) and the spans they were read from."""
+    d = vocab()["dates"]
+    found = resolve(
+        _days(low, latest) + _months(low, latest) + _years_weeks(low, latest)
+        + _weekdays(low, latest) + _relative(low, latest)
+    )
+    if not found:
+        return [], []
+    to_re = rf"^\s*(?:{alternation(d['range_to'])})\s*$"
+    since_after = rf"^\s*(?:{alternation(d['since'])})"
+    ranges: list[Range] = []
+    spans: list[Span] = []
+    i = 0
+    while i < len(found):
+        a, b, tok = found[i]
+        first, last = tok.first, tok.last
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        joined = nxt and re.match(to_re, low[b : nxt[0]])
+        if joined and nxt and tok.explicit and nxt[2].explicit:
+            end_tok = nxt[2]
+            last = end_tok.last
+            if not end_tok.has_year and tok.has_year and end_tok.first.year != first.year:
+                last = last.replace(year=first.year)
+            b = nxt[1]
+            i += 1
+        elif tail := re.match(
+            r"\s*(?:-|–|—|~|to|到|至)\s*(\d{1,2})(?:st|nd|rd|th|日|号)?(?![\d月])", low[b:]
+        ):
+            # "Nov 2-8", "11月2日到8日": the end day shares the start's month.
+            last = _make(first.year, first.month, int(tail.group(1)), (a, b + tail.end()))
+            b += tail.end()
+        elif (m := re.match(since_after, low[b:])) or re.search(r"\bsince\s*$", low[:a]):
+            last = latest
+            b += m.end() if m else 0
+        if first > last:
+            raise DateProblem("invalid_range", a, b)
+        ranges.append((first, last))
+        spans.append((a, b))
+        i += 1
+    return ranges[:2], spans
+
+
+def outside(period: Range, first_day: date | None, latest: date) -> bool:
+    """True when no day of the period is in the data."""
+    return period[0] > latest or (first_day is not None and period[1] < first_day)
+
+
+def fill_defaults(tool: str, args: dict[str, Any], latest: date) -> None:
+    """Question-aware windows: a trend covers four weeks; D-N uses cohorts old enough for N."""
+    from assistant.metrics.registry import get_registry
+
+    if tool not in get_registry().names():
+        return
+    metric = get_registry().get(tool)
+    lag, n, shortest = metric.end_lag_days, 0, 0
+    if tool == "retention":
+        days = args.get("days") or metric.params["days"].default
+        n, shortest = max(days), min(days)
+    trend = args.get("group_by") in ("day", "week")
+    if "start" not in args:
+        if trend and metric.span_days < 28:
+            end = latest - timedelta(days=max(lag, n))
+            args["start"], args["end"] = (end - timedelta(days=27)).isoformat(), end.isoformat()
+        elif n > lag:
+            end = latest - timedelta(days=n)
+            start = end - timedelta(days=metric.span_days - 1)
+            args["start"], args["end"] = start.isoformat(), end.isoformat()
+    elif shortest and date.fromisoformat(args["start"]) + timedelta(days=shortest) > latest:
+        # No signup day of the range is old enough for D-N: the latest ones that are.
+        length = date.fromisoformat(args["end"]) - date.fromisoformat(args["start"])
+        end = latest - timedelta(days=shortest)
+        args["start"], args["end"] = (end - length).isoformat(), end.isoformat()

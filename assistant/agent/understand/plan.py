@@ -1,0 +1,272 @@
+"""The offline planner's steps in order: scope, periods, entities, breakdowns, intent, then
+the call (or a reply with choices). Every word list and reply text is in prompts/planner.yaml.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from assistant.agent.understand import explain
+from assistant.agent.understand.breakdowns import find_breakdown
+from assistant.agent.understand.calls import Choice, Language, Plan, ToolCall
+from assistant.agent.understand.entities import find_entities, place_name, specific
+from assistant.agent.understand.followup import SPECIFIC, carried, merge
+from assistant.agent.understand.intent import METRICS, features, rule_intent, scores
+from assistant.agent.understand.periods import DateProblem, fill_defaults, find_periods, outside
+from assistant.agent.understand.scope import scope_kind
+from assistant.agent.understand.text import (
+    any_of,
+    blank,
+    detect_language,
+    find_all,
+    lower,
+    normalize,
+    resolve,
+    strip_markup,
+    vocab,
+)
+
+CONFIDENT = 0.35  # below this the model's best intent is not trusted on its own
+CLOSE = 0.08  # top two intents closer than this: ask which one
+NAMED = 0.25  # a fragment whose best metric reaches this names that metric
+
+
+def example_questions(lang: Language) -> list[str]:
+    """Example questions to offer (clickable in the UI), in the given language."""
+    return list(vocab()["examples"][lang])
+
+
+def reply(lang: Language, kind: str, examples: bool = True, **values: Any) -> Plan:
+    text = vocab()["replies"][kind][lang].strip()
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    lines = [text] + ([f"- {q}" for q in example_questions(lang)] if examples else [])
+    return Plan(lang, [], "\n".join(lines), kind=kind)
+
+
+def title(tool: str, lang: Language) -> str:
+    return str(vocab()["titles"][tool][lang])
+
+
+def _choose(question: str, lang: Language, tools: list[str]) -> Plan:
+    sep = "：" if lang == "zh" else ": "
+    names = [title(t, lang) for t in tools]
+    plan = reply(lang, "choose", examples=False, a=names[0], b=names[1])
+    plan.choices = [Choice(n, f"{n}{sep}{question.strip()}") for n in names]
+    return plan
+
+
+def _unknown_place(question: str, lang: Language, word: str, codes: list[str]) -> Plan:
+    names = [place_name(c, lang) for c in codes]
+    sep = "、" if lang == "zh" else ", "
+    kind = "unknown_place_suggest" if names else "unknown_place"
+    plan = reply(lang, kind, examples=False, word=word, names=sep.join(names))
+    plan.kind = "unknown_place"
+    plan.choices = [Choice(n, question.replace(word, n)) for n in names]
+    everywhere = vocab()["replies"]["all_markets"][lang]
+    plan.choices.append(Choice(everywhere, " ".join(question.replace(word, " ").split())))
+    return plan
+
+
+def _out_of_range(tool: str, spec: dict[str, Any], lang: Language) -> Plan | None:
+    """A value outside what the tool accepts, caught before the call."""
+    from assistant.metrics.registry import get_registry
+
+    if tool not in get_registry().names():
+        return None
+    params = get_registry().get(tool).params
+    for key in ("days", "threshold_ms", "window_days"):
+        if key not in spec or key not in params or SPECIFIC.get(tool) != key:
+            continue
+        p = params[key]
+        values = spec[key] if isinstance(spec[key], list) else [spec[key]]
+        for value in values:
+            if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
+                label = vocab()["param_names"][key][lang]
+                return reply(lang, "out_of_range", examples=False, name=label, value=value,
+                             min=p.min, max=p.max)
+    return None
+
+
+def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tuple[str, str]], Any]:
+    periods, spans = find_periods(low, latest)
+    low, norm = blank(low, spans), blank(norm, spans)
+    ent = find_entities(norm, low)
+    group, reset_group, _ = find_breakdown(low)
+    reset = {what for what, words in vocab()["reset"].items() if any_of(words, low)}
+    if reset_group:
+        reset.add("group_by")
+    slots: dict[str, Any] = {
+        "countries": ent.countries, "regions": ent.regions, "platforms": ent.platforms,
+        "reset": reset, "unknown": ent.unknown, "low": low,
+    }
+    if group:
+        slots["group_by"] = group
+    iso = [(a.isoformat(), b.isoformat()) for a, b in periods]
+    if iso:
+        slots["start"], slots["end"] = iso[0]
+    return slots, iso, periods
+
+
+def _action_share(low: str, spec: dict[str, Any]) -> str | None:
+    """'What share of users sent a gift?': an action word plus a share word is core actions."""
+    share = vocab()["action_share"]
+    actions = [a for a in spec.get("actions", []) if a not in share["ignore"]]
+    return "core_action_rate" if actions and any_of(share["words"], low) else None
+
+
+def _several(low: str) -> list[str]:
+    """'DAU and ARPU': two combinable metrics named by their anchor words, in written order."""
+    v = vocab()
+    if not any_of(v["conjunctions"], low):
+        return []
+    cands = [
+        (m.start(), m.end(), tool)
+        for tool, spec in v["tools"].items()
+        for m in find_all(spec["strong"], low)
+    ]
+    found = [t for _, _, t in resolve(cands)]
+    tools = [t for t in dict.fromkeys(found) if t in v["combinable"]]
+    return tools if len(tools) > 1 else []
+
+
+def plan(
+    question: str,
+    *,
+    latest_day: date,
+    previous: ToolCall | None = None,
+    first_day: date | None = None,
+) -> Plan:
+    """Plan the tool calls for one question (or a reply when there is nothing safe to run).
+
+    Args:
+        latest_day: the latest complete day in the data; relative dates resolve against it.
+        previous: the last call made in this conversation, so follow-ups ("and for
+            Indonesia?", "那按周看呢？") change one slot of it and keep the rest.
+        first_day: the first day in the data, when known: a period wholly outside the
+            data gets a reply saying so.
+    """
+    v = vocab()
+    lang = detect_language(question)
+    clean = strip_markup(question)
+    norm = normalize(clean)
+    low = lower(norm)
+    kind = scope_kind(low)
+    if kind:
+        return reply(lang, kind)
+    try:
+        slots, periods, ranges = _slots(low, norm, latest_day)
+    except DateProblem as problem:
+        return reply(lang, problem.kind, text=norm[problem.start : problem.end].strip())
+    for first, last in ranges:
+        if outside((first, last), first_day, latest_day):
+            span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
+            return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
+    if slots["unknown"]:
+        word, codes = slots["unknown"][0]
+        return _unknown_place(clean, lang, word, codes)
+    spec = specific(slots["low"])
+    ranked = scores(features(clean))
+    top, p1 = ranked[0]
+    rule = _action_share(slots["low"], spec) or rule_intent(low)
+    if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
+        return reply(lang, top)
+    has_slots = bool(
+        slots["countries"] or slots["regions"] or slots["platforms"] or slots["reset"]
+        or periods or "group_by" in slots or (previous and SPECIFIC.get(previous.name) in spec)
+    )
+    follow_word = any_of(v["followup"], low)
+    metric_rank = [(t, p) for t, p in ranked if t in METRICS]
+    best_metric, p_metric = metric_rank[0]
+    is_follow = previous is not None and (
+        top in ("followup", "unclear") or follow_word or (has_slots and p1 < CONFIDENT)
+    )
+    tool: str | None = rule
+    if tool is None and (top not in METRICS or p1 < CONFIDENT):
+        tool = next((t for t, words in v["soft"].items() if any_of(words, low)), None)
+    if tool is None and top in METRICS and p1 >= CONFIDENT:
+        tool = top
+    elif tool is None and top in ("followup", "unclear") and p_metric >= NAMED:
+        tool = best_metric  # a fragment that still names a metric ("same for core actions")
+    elif tool is None and is_follow and previous is not None and has_slots:
+        tool = previous.name
+    cue = explain.cues(low)
+    pair = explain.segment_pair(slots)
+    versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
+    wants_change = (
+        (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
+        or (len(periods) == 2 and cue["compare"])
+        or (cue["most"] and slots.get("group_by") in explain.SPLITS)
+        or (cue["compare"] and is_follow and not pair and not has_slots)
+        or (cue["compare"] and is_follow and len(periods) == 1 and not pair
+            and previous is not None and "start" in previous.args)
+        or any_of(v["explain"]["period_over_period"], low)
+    )
+    if wants_change:
+        figure = explain.figure_word(low)
+        runner_up = metric_rank[1][1] if len(metric_rank) > 1 else 0.0
+        if figure is None and (tool or (p_metric >= 0.1 and p_metric >= 2 * runner_up)):
+            candidate = tool or best_metric
+            if not (is_follow and previous and candidate == previous.name and not rule):
+                figure = explain.figure_of(candidate, spec.get("days"))
+        if figure is None and is_follow:
+            figure = explain.previous_figure(previous)
+        if figure is None and tool is None and top == "explain_change":
+            figure = explain.previous_figure(previous) or "dau"
+        if figure is None and (cue["why"] or cue["most"]) and tool is None:
+            figure = explain.previous_figure(previous) or "dau"
+        if figure is not None:
+            keeps = is_follow or (tool is None and explain.figure_word(low) is None)
+            base = carried(previous, "explain_change") if keeps else {}
+            if keeps and len(periods) == 1 and "start" in base and cue["compare"]:
+                periods = [(base["start"], base["end"]), periods[0]]  # "跟上上周比呢"
+            args = explain.args_for(figure, slots, periods, base, versus)
+            return Plan(lang, [ToolCall("explain_change", args)])
+    if pair_or_more := [k for k in explain.SEGMENT_KEYS if len(slots[k]) >= 2]:
+        if "group_by" not in slots and (
+            cue["compare"] or cue["respectively"] or any_of(v["compare"], low)
+        ):
+            slots["group_by"] = {"countries": "country", "regions": "region",
+                                 "platforms": "platform"}[pair_or_more[0]]
+    if top == "unclear" and rule is None and not is_follow:
+        tool = None
+    if tool is None:
+        if top in METRICS and metric_rank[0][1] + metric_rank[1][1] >= 0.5:
+            return _choose(clean, lang, [metric_rank[0][0], metric_rank[1][0]])
+        if previous is not None and follow_word:
+            return reply(lang, "followup_unclear")
+        return reply(lang, "clarify")
+    if (
+        rule is None and not is_follow and len(metric_rank) > 1
+        and metric_rank[0][1] - metric_rank[1][1] < CLOSE
+    ):
+        return _choose(clean, lang, [metric_rank[0][0], metric_rank[1][0]])
+    if problem := _out_of_range(tool, spec, lang):
+        return problem
+    tools = _several(low) if not is_follow else []
+    if tool not in tools:
+        tools = [tool]
+    add = is_follow and any_of(v["followup_add"], low)
+    calls = []
+    for name in tools:
+        base = carried(previous, name) if is_follow else {}
+        args = merge(name, base, slots, spec, add)
+        fill_defaults(name, args, latest_day)
+        calls.append(ToolCall(name, args))
+    return Plan(lang, calls)
+
+
+def hint(tool: str, per_language: int = 2) -> str:
+    """Example wordings of a metric for the hosted model's tool description: the same
+    labelled questions that train the offline model, so both planners share one vocabulary."""
+    from assistant.agent.understand.intent import labelled
+    from assistant.agent.understand.text import HAN
+
+    questions = labelled().get(tool, [])
+    short = [q for q in questions if len(q) <= 60]
+    en = [q for q in short if not HAN.search(q)][:per_language]
+    zh = [q for q in short if HAN.search(q)][:per_language]
+    if not en and not zh:
+        return ""
+    return "Asked as: " + "; ".join(f'"{q}"' for q in en + zh) + "."
