@@ -1,0 +1,127 @@
+"""Two values of one figure: the periods (or segments) compared, read through the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from assistant.errors import ParameterError
+from assistant.metrics.catalog import Catalog
+from assistant.metrics.change.figures import Cell, Figure, cell, pick
+
+FILTERS = ("countries", "regions", "platforms")
+SPLIT_FILTER = {"country": "countries", "region": "regions", "platform": "platforms",
+                "channel": "channels"}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def shifted(self, periods: int) -> Period:
+        """The period `periods` lengths earlier (negative: later)."""
+        d = timedelta(days=self.days * periods)
+        return Period(self.start - d, self.end - d)
+
+    def label(self) -> str:
+        if self.start == self.end:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+def last_complete_week(latest: date, lag_days: int = 0) -> Period:
+    """The latest Monday-to-Sunday week complete in the data (and `lag_days` after it)."""
+    day = latest - timedelta(days=lag_days)
+    sunday = day - timedelta(days=day.isoweekday() % 7)
+    return Period(sunday - timedelta(days=6), sunday)
+
+
+def resolve_periods(
+    figure: Figure, latest: date, first: date, start: date | None, end: date | None,
+    compare_start: date | None, compare_end: date | None,
+) -> tuple[Period, Period, list[str]]:
+    """(compared-with A, looked-at B): B defaults to the last complete week, A to the range
+    of equal length just before it."""
+    notes: list[str] = []
+    if start is None and end is None:
+        b = last_complete_week(latest, figure.lag_days)
+    else:
+        if start is None:
+            start = end - timedelta(days=6)  # type: ignore[operator]
+        if end is None:
+            end = min(start + timedelta(days=6), latest)
+        b = Period(start, end)
+    if b.start > b.end:
+        raise ParameterError(f"The start date {b.start} is after the end date {b.end}.",
+                             hint="Swap them or pick another range.")
+    if b.end > latest:
+        notes.append(f"end moved from {b.end} to {latest}, the latest complete day")
+        b = Period(b.start, latest)
+    if compare_start is None and compare_end is None:
+        a = b.shifted(1)
+    else:
+        cs = compare_start or compare_end - timedelta(days=b.days - 1)  # type: ignore[operator]
+        ce = compare_end or cs + timedelta(days=b.days - 1)
+        a = Period(cs, ce)
+        if a.start > a.end:
+            raise ParameterError(f"The comparison start {a.start} is after its end {a.end}.",
+                                 hint="Swap them or pick another range.")
+    for p in (a, b):
+        if p.end < first or p.start > latest:
+            raise ParameterError(
+                f"No data for {p.label()}; the data covers {first} to {latest}.",
+                hint="Pick ranges inside the data, for example last week and the week before.",
+            )
+    if a.start < first:
+        notes.append(f"the earlier range starts before the data ({first}): it is partial")
+    return a, b, notes
+
+
+class Reader:
+    """Runs a figure's metric through the catalog and reads the figure off its rows."""
+
+    def __init__(self, catalog: Catalog, figure: Figure, filters: dict[str, list[str]]) -> None:
+        self.catalog = catalog
+        self.figure = figure
+        self.filters = {k: v for k, v in filters.items() if k in FILTERS and v}
+        self.calls = 0
+
+    def rows(self, period: Period, group_by: str = "none",
+             extra: dict[str, list[str]] | None = None) -> dict[Any, dict[str, Any]]:
+        """The figure's metric row of each segment (as the catalog returns it)."""
+        args: dict[str, Any] = {**self.filters, **(extra or {}), **self.figure.args,
+                                "start": period.start, "end": period.end}
+        if group_by != "none":
+            args["group_by"] = group_by
+        self.calls += 1
+        return pick(self.figure, self.catalog.run(self.figure.metric, args).rows)
+
+    def total(self, period: Period, extra: dict[str, list[str]] | None = None) -> Cell:
+        rows = self.rows(period, extra=extra)
+        return cell(self.figure, rows.get("all"))
+
+    def daily(self, period: Period, extra: dict[str, list[str]] | None = None
+              ) -> list[Cell]:
+        """The figure day by day (visible days only), for days-as-replicates intervals."""
+        if not self.figure.trends:
+            return []
+        rows = self.rows(period, "day", extra)
+        return [c for c in (cell(self.figure, r) for r in rows.values())
+                if c.value is not None and c.den]
+
+    def trend(self, period: Period, group_by: str) -> dict[str, float | None]:
+        """The figure per day or ISO week of a range, keyed by its label."""
+        rows = self.rows(period, group_by)
+        return {str(k): cell(self.figure, r).value for k, r in sorted(rows.items())}
+
+
+def values_of(cells: dict[Any, Cell], hidden: set[Any]) -> dict[Any, Cell]:
+    """Cells with the hidden segments blanked (shown as hidden, never by their figures)."""
+    return {s: (Cell(None, None, None, None, hidden=True) if s in hidden else c)
+            for s, c in cells.items()}
