@@ -10,14 +10,16 @@ from assistant.metrics.change.compare import Period
 from assistant.metrics.change.decompose import Part
 from assistant.metrics.change.figures import Figure
 from assistant.metrics.change.noise import Verdict
+from assistant.metrics.registry import Column
 from assistant.present.numbers import fmt
+from assistant.prompts import load_yaml
 
 
 @dataclass
 class ChangeResult:
     """B (the range or segment looked at) against A (the one compared with)."""
 
-    figure: Figure
+    spec: Figure
     params: dict[str, Any]
     versus: str
     a: Period
@@ -56,29 +58,29 @@ class ChangeResult:
     @property
     def measured(self) -> float | None:
         """The change as judged: pp for rates, relative for the rest."""
-        return self.change if self.figure.rate_like else self.relative
+        return self.change if self.spec.rate_like else self.relative
 
     def fmt_change(self, value: float | None) -> str:
         """A change as people write it: +1.2 pp for rates, +5.6% for the rest."""
         if value is None:
             return "—"
-        if self.figure.rate_like:
+        if self.spec.rate_like:
             return f"{value * 100:+.1f} pp"
         return f"{value * 100:+.1f}%"
 
     def fmt_part(self, value: float) -> str:
         """A contribution in the figure's own unit."""
-        if self.figure.rate_like:
+        if self.spec.rate_like:
             return f"{value * 100:+.2f} pp"
-        if self.figure.fmt == "usd":
+        if self.spec.fmt == "usd":
             return f"{'+' if value >= 0 else '-'}${abs(value):,.3f}"
-        if self.figure.fmt == "minutes":
+        if self.spec.fmt == "minutes":
             return f"{value:+.2f} min"
         return f"{value:+,.1f}"
 
     def summary(self) -> str:
         """What the model reads: values, change, verdict, top contributors."""
-        f = self.figure
+        f = self.spec
         lines = [
             f"explain_change {f.name}: {self.label_b} vs {self.label_a}"
             + (f" ({self._filters()})" if self._filters() else " (all users)"),
@@ -118,7 +120,7 @@ class ChangeResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "metric": self.name,
-            "figure": self.figure.name,
+            "figure": self.spec.name,
             "params": self.params,
             "a": {"label": self.label_a, "start": self.a.start.isoformat(),
                   "end": self.a.end.isoformat(), "value": self.value_a},
@@ -139,10 +141,77 @@ class ChangeResult:
             "summary": self.summary(),
         }
 
-    def chart(self, lang: str = "en"):
+    # The same face as a MetricResult, so chat, table, chart and CSV show it alike.
+    @property
+    def metric(self) -> TableSpec:
+        return TableSpec.for_figure(self.spec)
+
+    @property
+    def columns(self) -> list[str]:
+        shown = load_yaml("change.yaml")["columns"]
+        return [c for c in self.metric.columns if shown[c].get("shown", True)]
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The whole, then one row per part: the segments that stand out first, then each
+        breakdown's (the whole's interval and usual range ride along, not shown)."""
+        v = self.verdict
+        ci = v.ci or (None, None)
+        band = (v.band.low, v.band.high) if v.band else (None, None)
+        out: list[dict[str, Any]] = [{
+            "split": "total", "segment": "all", "value_a": self.value_a,
+            "value_b": self.value_b, "contribution": self.change, "rate_effect": None,
+            "mix_effect": None, "excess": None, "level": 95, "relative": self.relative,
+            "ci_low": ci[0], "ci_high": ci[1], "band_low": band[0], "band_high": band[1]}]
+        seen: set[tuple[str, str]] = set()
+        for p in [*self.top, *(p for ps in self.parts.values() for p in ps)]:
+            if (p.split, p.segment) in seen or not p.named:
+                continue
+            seen.add((p.split, p.segment))
+            out.append({"split": p.split, "segment": p.segment, "value_a": p.a,
+                        "value_b": p.b, "contribution": p.contribution, "rate_effect": p.rate,
+                        "mix_effect": p.mix, "excess": p.excess})
+        return out
+
+    @property
+    def visible_rows(self) -> list[dict[str, Any]]:
+        return self.rows
+
+    @property
+    def suppressed(self) -> int:
+        return self.hidden
+
+    @property
+    def sql(self) -> str:
+        return f"-- {self.spec.metric} (tools/{self.spec.metric}.sql), run once per period " \
+               "and breakdown"
+
+    def figure(self, lang: str = "en"):
         from assistant.present.change_chart import change_figure
 
         return change_figure(self, lang)
+
+
+@dataclass
+class TableSpec:
+    """The table of an explanation, described like a metric's output columns."""
+
+    name: str
+    title: dict[str, str]
+    columns: dict[str, Column]
+
+    @classmethod
+    def for_figure(cls, spec: Figure) -> TableSpec:
+        words = load_yaml("change.yaml")
+        kind = "pct" if spec.rate_like else spec.fmt
+        cols = {}
+        for name, labels in words["columns"].items():
+            fmt_ = labels.get("format", "text")
+            cols[name] = Column(name, labels["en"], labels["zh"],
+                                kind if fmt_ in ("value", "part") else fmt_)
+        names = words["figures"][spec.name]
+        title = {lang: words["title"][lang].format(figure=names[lang]) for lang in ("en", "zh")}
+        return cls("explain_change", title, cols)
 
 
 def _part_json(p: Part) -> dict[str, Any]:
