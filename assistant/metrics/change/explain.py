@@ -226,4 +226,7 @@ def _drill(catalog: Catalog, reader: Reader, args: ChangeArgs, top: Part, a: Per
         return []
     parts, _ = _breakdowns(catalog, reader, [inner], a, b, totals, extra, extra)
     change = (totals[1].value or 0.0) - (totals[0].value or 0.0)
-    return standing_out(parts.get(inner, []), change, limit=1)
+    # the part that carries most of the segment's change (Android of Brazil's drop)
+    named = [p for p in parts.get(inner, []) if p.named and p.contribution * change > 0]
+    best = max(named, key=lambda p: abs(p.contribution), default=None)
+    return [best] if best is not None and abs(best.contribution) >= 0.5 * abs(change) else []

@@ -64,9 +64,10 @@ class ChangeResult:
         """A change as people write it: +1.2 pp for rates, +5.6% for the rest."""
         if value is None:
             return "—"
+        digits = 2 if 0 < abs(value * 100) < 0.05 else 1  # never "-0.0"
         if self.spec.rate_like:
-            return f"{value * 100:+.1f} pp"
-        return f"{value * 100:+.1f}%"
+            return f"{value * 100:+.{digits}f} pp"
+        return f"{value * 100:+.{digits}f}%"
 
     def fmt_part(self, value: float) -> str:
         """A contribution in the figure's own unit."""
