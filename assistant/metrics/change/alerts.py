@@ -55,7 +55,7 @@ def daily_values(catalog: Catalog, figure: Figure, period: Period) -> dict[date,
     if figure.trends:
         rows = reader.rows(period, "day")
         cells = {date.fromisoformat(str(k)): cell(figure, r) for k, r in rows.items()}
-        return {d: c for d, c in cells.items() if c.value is not None}
+        return {d: c for d, c in cells.items() if c.value is not None and not reader.small(c)}
     out: dict[date, Cell] = {}
     day = period.start
     while day <= period.end:

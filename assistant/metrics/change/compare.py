@@ -83,14 +83,36 @@ def resolve_periods(
     return a, b, notes
 
 
+_TWINS: dict[int, Catalog] = {}
+
+
+def sizes_catalog(catalog: Catalog) -> Catalog:
+    """The same database and metrics with every group's size kept (minimum size 1).
+
+    Hiding is decided here, by the answer as a whole (guard.py), which needs the true size
+    of every group: the catalog's own suppression blanks them. Nothing read through it is
+    shown before that decision.
+    """
+    twin = _TWINS.get(id(catalog))
+    if twin is None or twin.db_path != catalog.db_path:
+        settings = catalog.settings.model_copy(update={"min_group_size": 1})
+        twin = Catalog(catalog.db_path, settings=settings, registry=catalog.registry)
+        _TWINS[id(catalog)] = twin
+    return twin
+
+
 class Reader:
-    """Runs a figure's metric through the catalog and reads the figure off its rows."""
+    """Runs a figure's metric and reads the figure off its rows (sizes kept, see guard.py)."""
 
     def __init__(self, catalog: Catalog, figure: Figure, filters: dict[str, list[str]]) -> None:
-        self.catalog = catalog
+        self.catalog = sizes_catalog(catalog)
+        self.min_size = catalog.settings.min_group_size
         self.figure = figure
         self.filters = {k: v for k, v in filters.items() if k in FILTERS and v}
         self.calls = 0
+
+    def small(self, c: Cell) -> bool:
+        return c.size is not None and 0 < c.size < self.min_size
 
     def rows(self, period: Period, group_by: str = "none",
              extra: dict[str, list[str]] | None = None) -> dict[Any, dict[str, Any]]:
@@ -103,8 +125,9 @@ class Reader:
         return pick(self.figure, self.catalog.run(self.figure.metric, args).rows)
 
     def total(self, period: Period, extra: dict[str, list[str]] | None = None) -> Cell:
-        rows = self.rows(period, extra=extra)
-        return cell(self.figure, rows.get("all"))
+        """The unsplit figure; hidden when too few people are in it."""
+        c = cell(self.figure, self.rows(period, extra=extra).get("all"))
+        return Cell(None, None, None, None, hidden=True) if self.small(c) else c
 
     def daily(self, period: Period, extra: dict[str, list[str]] | None = None
               ) -> list[Cell]:
@@ -113,12 +136,13 @@ class Reader:
             return []
         rows = self.rows(period, "day", extra)
         return [c for c in (cell(self.figure, r) for r in rows.values())
-                if c.value is not None and c.den]
+                if c.value is not None and c.den and not self.small(c)]
 
     def trend(self, period: Period, group_by: str) -> dict[str, float | None]:
         """The figure per day or ISO week of a range, keyed by its label."""
         rows = self.rows(period, group_by)
-        return {str(k): cell(self.figure, r).value for k, r in sorted(rows.items())}
+        cells = {str(k): cell(self.figure, r) for k, r in sorted(rows.items())}
+        return {k: (None if self.small(c) else c.value) for k, c in cells.items()}
 
 
 def values_of(cells: dict[Any, Cell], hidden: set[Any]) -> dict[Any, Cell]:
