@@ -11,7 +11,8 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 
-from assistant.metrics.change.alerts import WEEKS, Alert
+from assistant.metrics.catalog import Catalog
+from assistant.metrics.change.alerts import WEEKS, Alert, alerts
 from assistant.metrics.change.decompose import OTHER, REST, Part
 from assistant.metrics.change.figures import FIGURES
 from assistant.metrics.change.result import ChangeResult
@@ -211,3 +212,22 @@ def status_line(found: Sequence[Alert], lang: str) -> str | None:
     latest = max(found, key=lambda a: (a.day, abs(a.z)))
     first = alert_lines([latest], lang, latest.day, latest.day)[1]
     return _t("alerts.status", lang, n=len(found), first=first)
+
+
+def alert_report(catalog: Catalog, since: date | None, lang: str
+                 ) -> tuple[list[str], dict[str, Any]]:
+    """The alerts from `since` (default: the last 7 days) as lines and as JSON."""
+    from datetime import timedelta
+
+    latest = catalog.latest_day()
+    first = catalog.data_range.first_day or latest
+    since = max(since or latest - timedelta(days=6), first)
+    found = alerts(catalog, since)
+    data = {"since": since.isoformat(), "latest": latest.isoformat(), "weeks": WEEKS,
+            "alerts": [a.to_json() for a in found]}
+    return alert_lines(found, lang, since, latest), data
+
+
+def alert_status(catalog: Catalog, lang: str) -> str | None:
+    """The status bar's line: the latest alert of the last 7 days, or None when all is quiet."""
+    return status_line(alerts(catalog), lang)
