@@ -131,7 +131,7 @@ def contributors(result: ChangeResult, lang: str) -> str:
     items = []
     for p in result.top[:3]:
         name = segment_name(p, p.split, p.segment, lang)
-        contribution = result.fmt_part(p.contribution)
+        contribution = result.fmt_part(p.contribution, lang)
         if result.versus == "segments":
             split = _split_of(result)
             items.append(_t("contributor_segments", lang, name=name, contribution=contribution,
@@ -149,7 +149,7 @@ def contributors(result: ChangeResult, lang: str) -> str:
         text += (" " if lang == "en" else "") + _t(
             "drill", lang, outer=segment_name(top, top.split, top.segment, lang),
             inner=segment_name(inner, inner.split, inner.segment, lang),
-            contribution=result.fmt_part(inner.contribution))
+            contribution=result.fmt_part(inner.contribution, lang))
     return text
 
 

@@ -46,7 +46,8 @@ def test_why_did_dau_drop_says_it_rose(demo_db: Path, routed) -> None:
     answer = graph.Assistant(cat).ask("why did DAU drop last week?")
     pct = f"{truth.relative * 100:.1f}%"
     assert answer.text.startswith(f"DAU did not drop: it rose {pct}")
-    assert "variation" in answer.text or "uncertainty" in answer.text
+    # the demo has three earlier weeks: too little history for "normal variation"
+    assert "more than sampling noise" in answer.text
     assert answer.suggestions and answer.results[0].figure("en") is not None
     payload = answer.to_json()
     assert payload["results"][0]["metric"] == "explain_change"

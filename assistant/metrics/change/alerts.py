@@ -86,6 +86,8 @@ def judge_day(figure: Figure, value: float, history: list[float], se: float = 0.
     spread = max(mad, se, 1e-12)
     z = (value - med) / spread
     low, high = med - THRESHOLD * spread, med + THRESHOLD * spread
+    if figure.kind != "index":  # counts, rates and means are never below zero
+        low = max(low, 0.0)
     if abs(z) <= THRESHOLD or abs(value - med) < floor:
         return None
     return Alert(figure.name, date.min, value, med, low, high, z, len(history))

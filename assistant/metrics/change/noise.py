@@ -8,7 +8,8 @@ Two checks, both needed before a change is called "beyond normal variation":
 2. The change lies outside the band the figure's own history predicts: the last 8 to 12
    changes between equal-length periods give a 97.5% prediction interval (mean ± t · s ·
    sqrt(1 + 1/n)), so a change like the usual ones is "within normal variation".
-With fewer than MIN_HISTORY earlier changes the verdict rests on the interval alone.
+With fewer than MIN_HISTORY earlier changes nothing is called "beyond normal variation": a
+change whose interval excludes zero is "more than sampling noise", no more.
 """
 
 from __future__ import annotations
@@ -135,6 +136,8 @@ class Verdict:
         """Which sentence says it (prompts/change.yaml verdicts)."""
         if self.beyond:
             return "beyond"
+        if self.band is None and self.ci_excludes_zero:
+            return "beyond_ci"  # more than sampling noise; no history to call it unusual
         if self.band is not None:
             return "within_band"
         if self.ci is not None:
@@ -143,8 +146,9 @@ class Verdict:
 
 
 def judge(change: float | None, ci: tuple[float, float] | None, band: Band | None) -> Verdict:
-    """Beyond normal variation only when the interval excludes zero and the history agrees."""
-    if change is None or (ci is None and band is None):
+    """Beyond normal variation only when the interval excludes zero and the history agrees;
+    without history there is no normal variation to be beyond (see Verdict.key)."""
+    if change is None or band is None:
         return Verdict(False, ci, band)
     ok_ci = ci is None or ci[0] > 0 or ci[1] < 0
     ok_band = band is None or not band.low <= change <= band.high

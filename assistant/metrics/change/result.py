@@ -11,7 +11,7 @@ from assistant.metrics.change.decompose import Part
 from assistant.metrics.change.figures import Figure
 from assistant.metrics.change.noise import Verdict
 from assistant.metrics.registry import Column
-from assistant.present.numbers import fmt
+from assistant.present.numbers import MINUTES, fmt
 from assistant.prompts import load_yaml
 
 
@@ -69,14 +69,14 @@ class ChangeResult:
             return f"{value * 100:+.{digits}f} pp"
         return f"{value * 100:+.{digits}f}%"
 
-    def fmt_part(self, value: float) -> str:
+    def fmt_part(self, value: float, lang: str = "en") -> str:
         """A contribution in the figure's own unit."""
         if self.spec.rate_like:
             return f"{value * 100:+.2f} pp"
         if self.spec.fmt == "usd":
             return f"{'+' if value >= 0 else '-'}${abs(value):,.3f}"
         if self.spec.fmt == "minutes":
-            return f"{value:+.2f} min"
+            return f"{value:+.2f} {MINUTES.get(lang, MINUTES['en'])}"
         return f"{value:+,.1f}"
 
     def summary(self) -> str:
