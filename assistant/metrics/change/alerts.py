@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistant.metrics.catalog import Catalog
-from assistant.metrics.change.compare import Period, Reader
+from assistant.metrics.change.compare import Period
+from assistant.metrics.change.fast import reader_for
 from assistant.metrics.change.figures import FIGURES, Cell, Figure, cell
 
 WEEKS = 8  # same-weekday history looked at
@@ -51,7 +52,7 @@ class Alert:
 
 def daily_values(catalog: Catalog, figure: Figure, period: Period) -> dict[date, Cell]:
     """The figure for each day of a range (days hidden for privacy are left out)."""
-    reader = Reader(catalog, figure, {})
+    reader = reader_for(catalog, figure, {})
     if figure.trends:
         rows = reader.rows(period, "day")
         cells = {date.fromisoformat(str(k)): cell(figure, r) for k, r in rows.items()}

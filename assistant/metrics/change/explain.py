@@ -19,6 +19,7 @@ from assistant.metrics.change.compare import (
     values_of,
 )
 from assistant.metrics.change.decompose import Part, decompose, standing_out
+from assistant.metrics.change.fast import FastReader, reader_for
 from assistant.metrics.change.figures import FIGURES, Cell, Figure, cell
 from assistant.metrics.change.guard import hidden_segments
 from assistant.metrics.change.result import ChangeResult
@@ -36,14 +37,15 @@ def explain_change(catalog: Catalog, values: dict[str, Any] | None) -> ChangeRes
     a, b, notes = resolve_periods(figure, latest, first, args.start, args.end,
                                   args.compare_start, args.compare_end)
     filters = {"countries": args.countries, "regions": args.regions, "platforms": args.platforms}
-    reader = Reader(catalog, figure, filters)
     if args.versus == "segments":
+        reader = Reader(catalog, figure, filters)
         result = _segments(catalog, reader, args, b, notes)
     else:
         if args.channels:
             raise ParameterError(
                 "The channel filter works only when two channels are compared.",
                 hint="Use split_by channel to see each channel's part of the change.")
+        reader = reader_for(catalog, figure, filters, (a, b))
         result = _periods(catalog, reader, args, a, b, notes)
     result.params = {**args.model_dump(mode="json"), "start": b.start.isoformat(),
                      "end": b.end.isoformat(), "compare_start": result.a.start.isoformat(),
@@ -191,6 +193,10 @@ def _history(reader: Reader, a: Period, b: Period, first: date) -> list[tuple[st
         return []
     oldest = a.shifted(back)
     span = Period(oldest.start, b.end)
+    if isinstance(reader, FastReader) and a.end < b.start:
+        rows = reader.series(span, b.days)
+        cells = {k: cell(figure, r) for k, r in rows.items()}
+        return [(k, None if reader.small(c) else c.value) for k, c in sorted(cells.items())]
     if figure.trends and b.days == 7 and b.start.isoweekday() == 1:
         return list(reader.trend(span, "week").items())
     if figure.trends and b.days == 1:
