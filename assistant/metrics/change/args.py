@@ -16,36 +16,29 @@ Split = Literal[SPLITS]  # type: ignore[valid-type]
 
 
 class ChangeArgs(BaseModel):
-    """Why a headline figure moved: this range against the one before (or two segments
-    within one range), with a 95% interval, the figure's normal week-to-week variation and
-    the segments the change came from."""
+    """Arguments of explain_change."""
 
     model_config = ConfigDict(extra="forbid")
 
-    figure: FigureName = Field(description=(
-        "dau, wau, mau, d1, d7, d30 (retention), minutes_per_user_day, core_action_rate, "
-        "lasting_connection_rate, paid_conversion, arpu, fast_connect_share (calls connected "
-        "within 600 ms), hd_uplift, ai_to_human_rate."))
-    start: date | None = Field(None, description="First day looked at (default: the last "
-                               "complete ISO week).")
+    figure: FigureName = Field(description="fast_connect_share: calls connected within 600 ms.")
+    start: date | None = Field(None, description="First day looked at.")
     end: date | None = Field(None, description="Last day looked at.")
-    compare_start: date | None = Field(None, description="First day of the range compared "
-                                       "with (default: the equal range just before).")
-    compare_end: date | None = Field(None, description="Last day of the range compared with.")
+    compare_start: date | None = Field(None, description="First day compared with.")
+    compare_end: date | None = Field(None, description="Last day compared with.")
     versus: Literal["previous_period", "segments"] = Field(
-        "previous_period", description="previous_period, or segments: compare the two values "
-        "of one filter (e.g. platforms [ios, android]) within the same range.")
+        "previous_period", description="segments: the two values of one filter, e.g. "
+        "platforms [ios, android].")
     countries: list[str] = Field(default_factory=list, max_length=MAX_LIST,
-                                 description="ISO2 country codes to keep; empty for all.")
+                                 description="ISO2 codes.")
     regions: list[Literal[REGIONS]] = Field(  # type: ignore[valid-type]
-        default_factory=list, max_length=MAX_LIST, description="Region codes to keep.")
+        default_factory=list, max_length=MAX_LIST)
     platforms: list[Literal[PLATFORMS]] = Field(  # type: ignore[valid-type]
-        default_factory=list, max_length=3, description="Platforms to keep.")
+        default_factory=list, max_length=3)
     channels: list[str] = Field(default_factory=list, max_length=MAX_LIST,
-                                description="Acquisition channels (only with versus=segments).")
+                                description="Only with versus=segments.")
     split_by: list[Split] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(SPLITS), max_length=4,
-        description="Breakdowns that show where the change came from (default: all four).")
+        description="Breakdowns to look for the source in.")
 
     @field_validator("countries", mode="after")
     @classmethod

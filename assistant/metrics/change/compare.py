@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -83,7 +84,7 @@ def resolve_periods(
     return a, b, notes
 
 
-_TWINS: dict[int, Catalog] = {}
+_TWINS: weakref.WeakKeyDictionary[Catalog, Catalog] = weakref.WeakKeyDictionary()
 
 
 def sizes_catalog(catalog: Catalog) -> Catalog:
@@ -93,12 +94,32 @@ def sizes_catalog(catalog: Catalog) -> Catalog:
     of every group: the catalog's own suppression blanks them. Nothing read through it is
     shown before that decision.
     """
-    twin = _TWINS.get(id(catalog))
-    if twin is None or twin.db_path != catalog.db_path:
+    return companion(_TWINS, catalog, catalog.registry)
+
+
+def companion(cache: weakref.WeakKeyDictionary, catalog: Catalog, registry) -> Catalog:
+    """A catalog beside `catalog` (same file, zone and data version) with sizes kept."""
+    catalog.con  # noqa: B018 - opened, so its data version is known
+    other = cache.get(catalog)
+    if other is not None and other._version is not None and (
+            other.db_path != catalog.db_path or other._version != catalog._version):
+        other.close()  # the data changed under the app: read the new data
+        other = None
+    if other is None:
         settings = catalog.settings.model_copy(update={"min_group_size": 1})
-        twin = Catalog(catalog.db_path, settings=settings, registry=catalog.registry)
-        _TWINS[id(catalog)] = twin
-    return twin
+        other = Catalog(catalog.db_path, settings=settings, registry=registry)
+        cache[catalog] = other
+    return other
+
+
+def release(catalog: Catalog) -> None:
+    """Close the companions' connections too (a loader needs the file to itself)."""
+    from assistant.metrics.change import fast
+
+    for cache in (_TWINS, fast._CATALOGS):
+        other = cache.pop(catalog, None)
+        if other is not None:
+            other.close()
 
 
 class Reader:

@@ -8,18 +8,19 @@ The rows are shaped like the metrics' own, so the rest of the explanation reads 
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from assistant.config import TOOLS_DIR
 from assistant.metrics.catalog import Catalog
-from assistant.metrics.change.compare import Period, Reader
+from assistant.metrics.change.compare import Period, Reader, companion
 from assistant.metrics.change.figures import Figure
 from assistant.metrics.registry import Registry
 
 FIGURES_DIR = TOOLS_DIR / "figures"
 FAST = ("dau", "minutes_per_user_day", "core_action_rate")
 _REGISTRY: Registry | None = None
-_CATALOGS: dict[int, Catalog] = {}
+_CATALOGS: weakref.WeakKeyDictionary[Catalog, Catalog] = weakref.WeakKeyDictionary()
 
 
 def figures_catalog(catalog: Catalog) -> Catalog:
@@ -27,12 +28,7 @@ def figures_catalog(catalog: Catalog) -> Catalog:
     global _REGISTRY
     if _REGISTRY is None:
         _REGISTRY = Registry(FIGURES_DIR)
-    cat = _CATALOGS.get(id(catalog))
-    if cat is None or cat.db_path != catalog.db_path:
-        settings = catalog.settings.model_copy(update={"min_group_size": 1})
-        cat = Catalog(catalog.db_path, settings=settings, registry=_REGISTRY)
-        _CATALOGS[id(catalog)] = cat
-    return cat
+    return companion(_CATALOGS, catalog, _REGISTRY)
 
 
 def _shape(figure: Figure, row: dict[str, Any], n_days: int) -> dict[str, Any]:

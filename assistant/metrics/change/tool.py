@@ -16,13 +16,11 @@ from assistant.metrics.change.result import ChangeResult
 
 NAME = "explain_change"
 DESCRIPTION = (
-    "Why a headline figure moved, or how two segments differ: compares the range looked at "
-    "with the previous range of equal length (default: the last complete ISO week against "
-    "the week before), or two values of one filter within one range (versus=segments, e.g. "
-    "platforms [ios, android]). Gives both values, the change (pp for rates), a 95% "
-    "interval, whether it is beyond the figure's normal week-to-week variation, and the "
-    "segments (country, region, platform, channel) that stand out, with rate and mix "
-    "effects. Use it for why / compared with / vs / which segment dropped most questions."
+    "Why a headline figure moved: this range vs the previous equal range (default: last "
+    "complete ISO week vs the week before), or two values of one filter in one range "
+    "(versus=segments). Both values, the change, a 95% interval, whether it is beyond "
+    "normal week-to-week variation, and the segments that stand out. For why / vs / "
+    "compared with / which segment dropped most."
 )
 
 
