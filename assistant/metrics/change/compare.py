@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from assistant.errors import ParameterError
+from assistant.errors import ParameterError, UserError
 from assistant.metrics.catalog import Catalog
 from assistant.metrics.change.figures import Cell, Figure, cell, pick
 
@@ -144,6 +145,16 @@ class Reader:
             args["group_by"] = group_by
         self.calls += 1
         return pick(self.figure, self.catalog.run(self.figure.metric, args).rows)
+
+    def prefetch(self, calls: list[tuple[Period, str]], workers: int = 4) -> None:
+        """Run independent metric calls side by side; the catalog keeps their results, so
+        the explanation's own calls then read them from its cache."""
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(self.rows, p, g) for p, g in calls]:
+                try:
+                    future.result()
+                except UserError:
+                    pass  # asked again in order below, where the error is handled
 
     def total(self, period: Period, extra: dict[str, list[str]] | None = None) -> Cell:
         """The unsplit figure; hidden when too few people are in it."""

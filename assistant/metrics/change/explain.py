@@ -58,12 +58,13 @@ def explain_change(catalog: Catalog, values: dict[str, Any] | None) -> ChangeRes
 def _periods(catalog: Catalog, reader: Reader, args: ChangeArgs, a: Period, b: Period,
              notes: list[str]) -> ChangeResult:
     figure = reader.figure
+    splits = [s for s in args.split_by if s in figure.splits and not _single(args, s)]
+    reader.prefetch([(p, g) for g in ("none", *splits) for p in (a, b)])
     ta, tb = reader.total(a), reader.total(b)
     if ta.hidden or tb.hidden:
         raise ParameterError(
             "Too few people in this selection to show the figure (privacy minimum).",
             hint="Widen the filters or the date range.")
-    splits = [s for s in args.split_by if s in figure.splits and not _single(args, s)]
     parts, hidden = _breakdowns(catalog, reader, splits, a, b, (ta, tb))
     ci = _interval(reader, figure, a, b, ta, tb, {}, {})
     history: list[tuple[str, float | None]] = []
