@@ -15,7 +15,7 @@ from assistant.metrics.registry import Registry
 
 def test_figure_queries_pass_review_and_are_not_tools(demo_catalog: Catalog) -> None:
     names = Registry(FIGURES_DIR).names()
-    assert names == ["activity_parts", "activity_periods"]
+    assert names == ["activity_parts", "activity_periods", "connect_days"]
     tools = {t.name for t in build_tools(demo_catalog)}
     assert not tools & set(names)
     assert "explain_change" in tools
@@ -55,3 +55,20 @@ def test_history_series_equals_weekly_metric(demo_catalog: Catalog) -> None:
     weekly = demo_catalog.run("active_users", {"start": span.start, "end": span.end,
                                                "group_by": "week"}).rows
     assert list(series.values()) == pytest.approx([r["avg_dau"] for r in weekly])
+
+
+def test_connect_days_equal_the_latency_metric(demo_catalog: Catalog) -> None:
+    from assistant.metrics.change.fast import figures_catalog
+
+    days = figures_catalog(demo_catalog).run(
+        "connect_days", {"start": "2026-11-16", "end": "2026-11-18"}).rows
+    assert [r["segment"] for r in days] == ["2026-11-16", "2026-11-17", "2026-11-18"]
+    raw = Catalog(demo_catalog.db_path,
+                  settings=demo_catalog.settings.model_copy(update={"min_group_size": 1}))
+    for r in days:
+        want = raw.run("latency_vs_activity", {"start": r["segment"],
+                                                        "end": r["segment"]}).rows
+        fast = next(x for x in want if x["bucket_order"] == 1)
+        assert r["fast_calls"] == fast["calls"]
+        assert r["share"] == pytest.approx(fast["share"])
+        assert r["calls"] == sum(x["calls"] for x in want)

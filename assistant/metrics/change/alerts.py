@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.metrics.catalog import Catalog
 from assistant.metrics.change.compare import Period
-from assistant.metrics.change.fast import reader_for
+from assistant.metrics.change.fast import figures_catalog, reader_for
 from assistant.metrics.change.figures import FIGURES, Cell, Figure, cell
 
 WEEKS = 8  # same-weekday history looked at
@@ -57,13 +57,15 @@ def daily_values(catalog: Catalog, figure: Figure, period: Period) -> dict[date,
         rows = reader.rows(period, "day")
         cells = {date.fromisoformat(str(k)): cell(figure, r) for k, r in rows.items()}
         return {d: c for d, c in cells.items() if c.value is not None and not reader.small(c)}
+    # the connect-time share has no day trend of its own: one figure query gives every day
+    rows = figures_catalog(catalog).run("connect_days", {
+        "start": period.start, "end": period.end,
+        "threshold_ms": figure.args.get("threshold_ms", 600)}).rows
     out: dict[date, Cell] = {}
-    day = period.start
-    while day <= period.end:
-        c = reader.total(Period(day, day))
-        if c.value is not None:
-            out[day] = c
-        day += timedelta(days=1)
+    for r in rows:
+        c = Cell(r["share"], float(r["fast_calls"]), float(r["calls"]), r["callers"])
+        if c.value is not None and not reader.small(c):
+            out[date.fromisoformat(r["segment"])] = c
     return out
 
 
