@@ -75,9 +75,11 @@ def test_llm_path_through_real_openai_client(demo_catalog, server, streaming):
     rate = answer.steps[0].result.rows[0]["rate"]
     assert answer.text == f"D1 retention in Brazil: {rate * 100:.1f}%"
     assert answer.unsupported == [] and answer.notices == []
-    # the model saw only catalog tools, and the tool result as a compact summary
+    # the model saw only catalog tools (and the change explanation built on them), and the
+    # tool result as a compact summary
     first = server.requests[0]
-    assert {t["function"]["name"] for t in first["tools"]} == set(demo_catalog.registry.names())
+    assert {t["function"]["name"] for t in first["tools"]} == {
+        *demo_catalog.registry.names(), "explain_change"}
     assert first.get("stream", False) is streaming
     assert len(server.requests[1]["messages"][-1]["content"]) < 2000
 

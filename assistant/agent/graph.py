@@ -32,8 +32,10 @@ from assistant.agent.offline import OfflineChatModel
 from assistant.errors import UserError
 from assistant.metrics import privacy
 from assistant.metrics.catalog import Catalog, MetricResult
+from assistant.metrics.change.result import ChangeResult
+from assistant.metrics.change.tool import change_tool
 from assistant.metrics.registry import Metric, _explain
-from assistant.present import narrative
+from assistant.present import change_narrative, narrative
 from assistant.prompts import render, text
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,8 @@ OFFLINE_FALLBACK = "offline (fallback)"  # ... because the hosted model failed
 
 
 def build_tools(catalog: Catalog) -> list[StructuredTool]:
-    """One structured tool per vetted metric: summary for the model, result for the person."""
-    return [_tool(catalog, m) for m in catalog.registry]
+    """One structured tool per vetted metric, and the change explanation built on them."""
+    return [*(_tool(catalog, m) for m in catalog.registry), change_tool(catalog)]
 
 
 def _tool(catalog: Catalog, metric: Metric) -> StructuredTool:
@@ -281,7 +283,7 @@ class Assistant:
                         elif isinstance(msg, ToolMessage) and msg.tool_call_id in started:
                             step, t0 = started[msg.tool_call_id]
                             step.ms = (time.perf_counter() - t0) * 1000
-                            if isinstance(msg.artifact, MetricResult):
+                            if isinstance(msg.artifact, MetricResult | ChangeResult):
                                 step.result = msg.artifact
                                 step.args = msg.artifact.params
                             else:
@@ -322,7 +324,8 @@ class Assistant:
                 answer.unsupported = loose
                 answer.notices.append(text("unchecked_numbers", lang, numbers=", ".join(loose)))
         for r in results[:1]:
-            answer.suggestions = narrative.suggestions(r, lang)
+            words = change_narrative if isinstance(r, ChangeResult) else narrative
+            answer.suggestions = words.suggestions(r, lang)  # type: ignore[arg-type]
         return answer
 
 

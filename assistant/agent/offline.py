@@ -24,7 +24,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import planner
-from assistant.present import narrative
+from assistant.present import change_narrative
 
 CHUNK_CHARS = 24  # streamed text arrives in small pieces, like a hosted model's
 
@@ -69,7 +69,7 @@ class OfflineChatModel(BaseChatModel):
         after = messages[last_human + 1 :]
         tool_messages = [m for m in after if isinstance(m, ToolMessage)]
         if tool_messages:
-            return AIMessage(content=narrative.compose(tool_messages, language))
+            return AIMessage(content=change_narrative.compose(tool_messages, language, question))
         plan = planner.plan(
             question, latest_day=self.latest_day(), previous=_previous_call(messages[:last_human]),
             first_day=self.first_day(),

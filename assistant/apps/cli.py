@@ -260,6 +260,36 @@ def serve(
 
 
 @app.command()
+def alerts(
+    since: Annotated[
+        str | None, typer.Option(help="First day judged, YYYY-MM-DD (default: the last 7 days).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    db: DbOption = None,
+) -> None:
+    """Headline figures that left their usual range for the weekday, day by day."""
+    from assistant.metrics.catalog import Catalog
+    from assistant.present.change_narrative import alert_report
+
+    try:
+        first = date.fromisoformat(since) if since else None
+    except ValueError:
+        _fail(UserError(f"--since: {since!r} is not a date.", hint="Use YYYY-MM-DD."))
+    try:
+        lines, data = alert_report(Catalog(_db(db)), first, lang)
+    except UserError as exc:
+        _fail(exc)
+    if as_json:
+        import json
+
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in lines:
+        console.print(line, highlight=False, markup=False)
+
+
+@app.command()
 def report(
     week: Annotated[str, typer.Option(help="ISO week (2026-W47), a date in it, or last.")] = "last",
     lang: Annotated[str, typer.Option(help="en or zh")] = "en",

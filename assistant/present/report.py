@@ -1,8 +1,9 @@
 """The weekly summary report: one ISO week's health against the week before, as Markdown or HTML.
 
 Every figure is a cell of a `MetricResult` from `Catalog.run`; this module only picks the
-ranges, lines the two weeks up, ranks the movements and hands the facts to the templates in
-`prompts/report/` (all wording lives there, in English and Chinese).
+ranges, lines the two weeks up and hands the facts to the templates in `prompts/report/`
+(all wording lives there, in English and Chinese). The movements and alerts sections come
+from the change explanation (report_change.py).
 """
 
 from __future__ import annotations
@@ -23,21 +24,7 @@ from assistant.prompts import layout, load_yaml, markup, paragraph
 
 LANGS = ("en", "zh")
 FORMATS = ("md", "html")
-BREAKDOWNS = ("country", "platform")
-TOP_MOVERS = {"country": 6, "platform": 4}
-MOVERS_PER_METRIC = 2  # per breakdown, so one metric cannot fill a table
 GOLDEN_WINDOWS = 3
-
-# (metric, row filter, additive, section holding its previous-week overall figure) whose
-# first headline column is compared by country and platform. Additive figures (counts)
-# add up to the total; ratios are weighted by the group's share of users when ranked.
-MOVER_METRICS: tuple[tuple[str, dict[str, Any], bool, str | None], ...] = (
-    ("active_users", {}, True, None),
-    ("usage_time", {}, False, "usage"),
-    ("core_action_rate", {"action": "any"}, False, "depth"),
-    ("social_quality", {}, False, "social"),
-    ("paid_conversion", {}, False, "conversion"),
-)
 
 # ``progress(done, total, label)``: the CLI draws a bar, the web app passes its own.
 Progress = Callable[[int, int, str], None]
@@ -556,113 +543,6 @@ def _section_golden(ctx: _Ctx) -> Section:
     return section
 
 
-@dataclass
-class Mover:
-    """One group's week-over-week change in one metric, with its ranking score."""
-
-    metric: str
-    column: str
-    group_by: str
-    segment: str
-    prev: float
-    cur: float
-    size: int
-    change: float
-    unit: str  # pp | rel
-    score: float
-
-
-def rank_movers(
-    metric: str, column: str, group_by: str, size_column: str, kind: str, additive: bool,
-    overall_prev: float | None, cur_rows: list[dict[str, Any]], prev_rows: list[dict[str, Any]],
-) -> list[Mover]:
-    """Groups present and not suppressed in both weeks, largest impact first.
-
-    The score is how far the group's change moves the overall figure, relative to that
-    figure: a count's change counts in full (it adds to the total), a ratio's is weighted by
-    the group's share of the breakdown's users. So a large market moving a little outranks a
-    tiny one swinging wildly, and scores of different metrics can be ranked together.
-    """
-    if not overall_prev:
-        return []
-    usable = [r for r in cur_rows if not r.get("suppressed") and r.get(size_column)]
-    total = sum(r[size_column] for r in usable) or 1
-    before = {r["segment"]: r for r in prev_rows if not r.get("suppressed")}
-    out = []
-    for r in usable:
-        b = before.get(r["segment"])
-        if b is None or r.get(column) is None or b.get(column) is None:
-            continue
-        change, unit = _change(r[column], b[column], kind)
-        if change is None:
-            continue
-        weight = 1.0 if additive else r[size_column] / total
-        score = abs(r[column] - b[column]) / abs(overall_prev) * weight
-        out.append(Mover(metric, column, group_by, r["segment"], b[column], r[column],
-                         int(r[size_column]), change, unit, score))
-    return sorted(out, key=lambda m: m.score, reverse=True)
-
-
-def _section_movers(ctx: _Ctx) -> Section:
-    t, lang = ctx.t, ctx.lang
-    section = Section("movers", t["sec_movers"], "")
-    if not ctx.comparable:
-        _word(section, ctx, "movers_none")
-        return section
-    registry = ctx.run.catalog.registry
-    found: dict[str, list[Mover]] = {g: [] for g in BREAKDOWNS}
-    for name, match, additive, section_key in MOVER_METRICS:
-        if name not in registry.metrics:
-            continue
-        metric = registry.get(name)
-        column = metric.headline[0]
-        overall = ctx.run.results.get(f"{section_key}_prev") if section_key else None
-        if overall is None:
-            overall = ctx.run(f"movers_{name}_all_prev", name, ctx.run.prev())
-        base = _first(overall, **match)
-
-        def keep(r: dict[str, Any], match: dict[str, Any] = match) -> bool:
-            return all(r.get(k) == v for k, v in match.items())
-
-        for group_by in BREAKDOWNS:
-            if group_by not in metric.params["group_by"].allowed:
-                continue
-            cur = ctx.run(f"movers_{name}_{group_by}", name, ctx.run.cur({"group_by": group_by}))
-            prev = ctx.run(f"movers_{name}_{group_by}_prev", name,
-                           ctx.run.prev({"group_by": group_by}))
-            ranked = rank_movers(
-                name, column, group_by, metric.size_column or "", metric.columns[column].format,
-                additive, base and base.get(column),
-                [r for r in cur.rows if keep(r)], [r for r in prev.rows if keep(r)],
-            )
-            found[group_by] += ranked[:MOVERS_PER_METRIC]
-    facts = []
-    for group_by in BREAKDOWNS:
-        top = sorted(found[group_by], key=lambda m: m.score, reverse=True)
-        top = top[:TOP_MOVERS[group_by]]
-        rows = []
-        for m in top:
-            kind = registry.get(m.metric).columns[m.column].format
-            cells = [t.get(f"mover_{m.metric}", m.metric),
-                     segment_name(m.segment, m.group_by, lang, with_code=True),
-                     fmt(m.prev, kind, lang),
-                     fmt(m.cur, kind, lang), _change_text(ctx, m.change, m.unit),
-                     fmt(m.size, "int")]
-            rows.append(cells)
-            facts.append({"metric": cells[0], "group": cells[1], "prev": cells[2],
-                          "cur": cells[3], "change_text": cells[4], "up": m.change > 0,
-                          "size": cells[5], "score": m.score, "group_by": group_by})
-        if rows:
-            headers = [t["metric"], t[f"by_{group_by}"], t["prev_week"], t["this_week"],
-                       t["change"], t["group_users"]]
-            section.tables.append(Table(headers, rows, [False, False, True, True, True, True],
-                                        f"movers_{group_by}"))
-    facts.sort(key=lambda f: f["score"], reverse=True)
-    _word(section, ctx, "movers", movers=facts)
-    section.notes.append(t["note_movers"])
-    return section
-
-
 def _gap_days(run: _Run) -> tuple[list[date], list[date]]:
     """Days without any session in the week and in the days compared with it."""
     daily = run.results.get("daily")
@@ -681,7 +561,7 @@ def _gap_days(run: _Run) -> tuple[list[date], list[date]]:
 
 SECTION_STEPS = (
     "scorecard", "retention", "usage", "depth", "social", "conversion", "latency", "golden",
-    "movers",
+    "movers", "alerts",
 )
 
 
@@ -690,6 +570,7 @@ def collect(
     progress: Progress | None = None,
 ) -> Report:
     """Run every metric the report needs and word the sections; nothing is laid out yet."""
+    from assistant.present import report_change
     if lang not in LANGS:
         raise UserError(message("bad_lang", "en", lang=lang))
     t = labels(lang)
@@ -739,7 +620,8 @@ def collect(
             ["conversion", "payers", "revenue", "arpu", "arppu"]),
         "latency": lambda: _section_latency(ctx),
         "golden": lambda: _section_golden(ctx),
-        "movers": lambda: _section_movers(ctx),
+        "movers": lambda: report_change.section_movers(ctx),
+        "alerts": lambda: report_change.section_alerts(ctx),
     }
     sections = []
     for i, key in enumerate(SECTION_STEPS):
