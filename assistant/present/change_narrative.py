@@ -16,7 +16,7 @@ from assistant.metrics.change.alerts import WEEKS, Alert, alerts
 from assistant.metrics.change.decompose import OTHER, REST, Part
 from assistant.metrics.change.figures import FIGURES
 from assistant.metrics.change.result import ChangeResult
-from assistant.present import narrative
+from assistant.present import labels, narrative
 from assistant.present.numbers import fmt
 
 FLAT = 0.0005  # |relative change| (or pp of a rate) that reads as steady
@@ -57,7 +57,7 @@ def segment_name(part: Part | None, split: str, segment: str, lang: str) -> str:
         return _t("other", lang)
     if segment == REST:
         return _t("rest", lang)
-    return narrative._segment_name(segment, split, lang)
+    return labels.segment_name(segment, split, lang)
 
 
 def _size(result: ChangeResult, lang: str) -> str:
@@ -86,8 +86,8 @@ def _lead(result: ChangeResult, lang: str, question: str) -> str:
               "b": _val(result, result.value_b, lang), "size": _size(result, lang)}
     side = "flat" if m is None or abs(m) < FLAT else ("up" if m > 0 else "down")
     if result.versus == "segments":
-        a_name = narrative._segment_name(result.label_a, _split_of(result), lang)
-        b_name = narrative._segment_name(result.label_b, _split_of(result), lang)
+        a_name = labels.segment_name(result.label_a, _split_of(result), lang)
+        b_name = labels.segment_name(result.label_b, _split_of(result), lang)
         return _t("lead_segments", lang, **values, label_a=a_name, label_b=b_name,
                   period=result.b.label(),
                   side=_w()["side"][lang]["up" if (m or 0) >= 0 else "down"])
@@ -136,14 +136,14 @@ def contributors(result: ChangeResult, lang: str) -> str:
             split = _split_of(result)
             items.append(_t("contributor_segments", lang, name=name, contribution=contribution,
                             a=_val(result, p.a, lang), b=_val(result, p.b, lang),
-                            label_a=narrative._segment_name(result.label_a, split, lang),
-                            label_b=narrative._segment_name(result.label_b, split, lang)))
+                            label_a=labels.segment_name(result.label_a, split, lang),
+                            label_b=labels.segment_name(result.label_b, split, lang)))
         elif abs(p.mix) > abs(p.rate):
             items.append(_t("contributor_mix", lang, name=name, contribution=contribution))
         else:
             items.append(_t("contributor", lang, name=name, contribution=contribution,
                             a=_val(result, p.a, lang), b=_val(result, p.b, lang)))
-    text = _t("contributors", lang, items=narrative._join(items, lang))
+    text = _t("contributors", lang, items=labels.join(items, lang))
     if result.drill:
         top, inner = result.top[0], result.drill[0]
         text += (" " if lang == "en" else "") + _t(
@@ -192,12 +192,12 @@ def alert_lines(found: Sequence[Alert], lang: str, since: date, latest: date) ->
     """Alerts in words: a heading and one line each, or the all-clear."""
     if not found:
         return [_t("alerts.none", lang, since=since, latest=latest)]
-    days = narrative._words(lang)["weekdays"]
     lines = [_t("alerts.heading", lang, n=len(found), since=since, latest=latest, weeks=WEEKS)]
     for a in found:
         spec = FIGURES[a.figure]
         lines.append(_t(
-            "alerts.line", lang, day=a.day.isoformat(), weekday=days[a.day.weekday()],
+            "alerts.line", lang, day=a.day.isoformat(),
+            weekday=labels.weekday_name(a.day.isoweekday(), lang),
             figure=figure_name(a.figure, lang),
             direction=_w()["alerts"]["direction"][lang][a.direction],
             value=fmt(a.value, spec.fmt, lang), low=fmt(a.low, spec.fmt, lang),

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from assistant.errors import DataError
 from assistant.metrics.catalog import Catalog
 from assistant.metrics.change.compare import Period
 from assistant.metrics.change.fast import figures_catalog, reader_for
@@ -110,7 +111,10 @@ def alerts(catalog: Catalog, since: date | None = None, figures: list[str] | Non
         if end < since:
             continue
         start = max(first, since - timedelta(days=7 * WEEKS))
-        values = daily_values(catalog, figure, Period(start, end))
+        try:
+            values = daily_values(catalog, figure, Period(start, end))
+        except DataError:
+            continue  # its source table is empty (no payments loaded): nothing to watch
         day = since
         while day <= end:
             if day in values:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.units import format_unit
+
 from assistant.metrics import privacy
 from assistant.metrics.change.compare import Period
 from assistant.metrics.change.decompose import Part
 from assistant.metrics.change.figures import Figure
 from assistant.metrics.change.noise import Verdict
 from assistant.metrics.registry import Column
-from assistant.present.numbers import MINUTES, fmt
+from assistant.present.numbers import fmt
 from assistant.prompts import load_yaml
 
 
@@ -76,7 +78,9 @@ class ChangeResult:
         if self.spec.fmt == "usd":
             return f"{'+' if value >= 0 else '-'}${abs(value):,.3f}"
         if self.spec.fmt == "minutes":
-            return f"{value:+.2f} {MINUTES.get(lang, MINUTES['en'])}"
+            sign = "+" if value >= 0 else "-"
+            return sign + format_unit(abs(value), "duration-minute", length="short",
+                                      format="#,##0.00", locale=lang)
         return f"{value:+,.1f}"
 
     def summary(self) -> str:
