@@ -1,0 +1,52 @@
+"""Filter complements: what a filter leaves out must be no small group either.
+
+"DAU in Japan" minus "DAU in Japan on iOS and Android" is the web users of Japan. So for
+every filter of an answer, the part of the population it leaves out — with the other
+filters kept — must be empty or at least the minimum group size; else the answer is
+withheld. The same holds for each value of a list (Japan and Korea minus Japan is Korea)
+and for the date range (the whole data minus the range).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from assistant.metrics.privacy.withheld import LIST_FILTERS, Withheld
+
+# The size column per row label (labels other than the segment, e.g. day N): `sizes`
+# measures it for the whole answer (no breakdown) under the given parameters.
+Sizes = Callable[[dict[str, Any]], dict[tuple, int]]
+
+
+def _small(n: int, k: int) -> bool:
+    return 0 < n < k
+
+
+def _gap(wide: dict[tuple, int], narrow: dict[tuple, int], k: int) -> bool:
+    return any(_small(n - narrow.get(label, 0), k) for label, n in wide.items())
+
+
+def check_complements(
+    params: dict[str, Any], k: int, sizes: Sizes, first_day: date | None, latest: date
+) -> None:
+    """Raise Withheld when a filter, a filter value or the date range leaves out a small group."""
+    if k <= 1:
+        return
+    base = sizes(params)
+    filters = [f for f in LIST_FILTERS if params.get(f)]
+    for f in filters:
+        others = {g: params[g] for g in filters if g != f}
+        if _gap(sizes({**params, f: []}), base, k):
+            raise Withheld("rest", k, scope=others, kept={f: params[f]})
+        if len(params[f]) > 1:
+            for value in params[f]:
+                rest = [v for v in params[f] if v != value]
+                if _gap(base, sizes({**params, f: rest}), k):
+                    raise Withheld("part", k, filter=f, value=value)
+    start, end = params.get("start"), params.get("end")
+    if isinstance(start, date) and isinstance(end, date):
+        lo, hi = min(start, first_day or start), max(end, latest)
+        if (lo, hi) != (start, end) and _gap(sizes({**params, "start": lo, "end": hi}), base, k):
+            raise Withheld("dates", k, start=start.isoformat(), end=end.isoformat())
