@@ -3,14 +3,17 @@
 "DAU in Japan" minus "DAU in Japan on iOS and Android" is the web users of Japan. So for
 every filter of an answer, the part of the population it leaves out — with the other
 filters kept — must be empty or at least the minimum group size; else the answer is
-withheld. The same holds for each value of a list (Japan and Korea minus Japan is Korea)
-and for the date range (the whole data minus the range).
+withheld. The same holds for each value of a list (Japan and Korea minus Japan is Korea).
+
+Dates are not checked here against the whole data: a range can be narrowed in countless
+ways, and the whole data minus a range is only one of them. A date range narrowed within a
+conversation is caught by populations.py, and the days of a trend by suppression.py; two
+ranges asked in separate conversations are not (the README says so).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from assistant.metrics.privacy.withheld import LIST_FILTERS, Withheld
@@ -29,9 +32,8 @@ def _gap(wide: dict[tuple, int], narrow: dict[tuple, int], k: int) -> bool:
 
 
 def check_complements(
-    params: dict[str, Any], k: int, sizes: Sizes, first_day: date | None, latest: date
-) -> None:
-    """Raise Withheld when a filter, a filter value or the date range leaves out a small group."""
+    params: dict[str, Any], k: int, sizes: Sizes) -> None:
+    """Raise Withheld when a filter or one value of a filter leaves out a small group."""
     if k <= 1:
         return
     base = sizes(params)
@@ -45,8 +47,3 @@ def check_complements(
                 rest = [v for v in params[f] if v != value]
                 if _gap(base, sizes({**params, f: rest}), k):
                     raise Withheld("part", k, filter=f, value=value)
-    start, end = params.get("start"), params.get("end")
-    if isinstance(start, date) and isinstance(end, date):
-        lo, hi = min(start, first_day or start), max(end, latest)
-        if (lo, hi) != (start, end) and _gap(sizes({**params, "start": lo, "end": hi}), base, k):
-            raise Withheld("dates", k, start=start.isoformat(), end=end.isoformat())

@@ -32,8 +32,8 @@ def protect(
 ) -> int:
     """Everything a result goes through before anyone sees it; returns the rows hidden.
 
-    1. Withheld (raises `Withheld`) when a filter, a filter value or the date range leaves
-       out a small group (privacy/complements.py).
+    1. Withheld (raises `Withheld`) when a filter or a filter value leaves out a small
+       group (privacy/complements.py).
     2. Rows whose size is small are hidden; in a breakdown or trend, enough others too.
     3. People counts inside a row (payers, retained users ...) obey the same minimum, and
        the figures that follow them (privacy/rules.py).
@@ -42,8 +42,7 @@ def protect(
     k = catalog.settings.min_group_size
     if not size or k <= 1:
         return 0
-    check_complements(params, k, lambda p: sizes(catalog, metric, p),
-                      catalog.data_range.first_day, catalog.latest_day())
+    check_complements(params, k, lambda p: sizes(catalog, metric, p))
     labels = [c for c, col in metric.columns.items() if col.format == "label"]
     # Only labels survive: a data-derived text (a verdict, say) could hint at the figure.
     keep = set(labels) | {"segment"}
