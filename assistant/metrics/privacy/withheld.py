@@ -33,7 +33,8 @@ def _name(kind: str, value: str, lang: str) -> str:
 
 def describe(filters: Mapping[str, Sequence[str] | None], lang: str) -> str:
     """The people a set of filters keeps, in words: "Japan, iOS, Android"; "" for everyone."""
-    sep = _say("join", lang)
+    entry = load_yaml("privacy.yaml")["join"]
+    sep = entry.get(lang) or entry["en"]
     return sep.join(
         _name(kind, v, lang) for kind in LIST_FILTERS for v in (filters.get(kind) or ())
     )
