@@ -8,7 +8,10 @@ about. Kinds, named in assistant/metrics/privacy/rules.py:
 - "active": users with a session on a day of the range (the size column of the metrics
   counting active users);
 - "cohort": users whose signup day is in the range, by signup day (retention's cohorts:
-  day N counts only signup days with day N complete).
+  day N counts only signup days with day N complete);
+- "local_active": users with a session on a day of the range in their own zone (peak hours);
+- "viewers": users who watched live video that started on a day of the range, by quality
+  (HD = 720p/1080p, SD otherwise).
 """
 
 from __future__ import annotations
@@ -20,10 +23,24 @@ CELL = ("country", "region", "platform", "channel")
 
 SQL = {
     "active": """
-        SELECT d.country, d.region, d.platform, d.channel, NULL AS signup_day, count(*) AS n
+        SELECT d.country, d.region, d.platform, d.channel, count(*) AS n
         FROM (SELECT DISTINCT uid FROM user_day
               WHERE sessions > 0 AND day BETWEEN $start AND $end) a
         JOIN user_dim d ON d.uid = a.uid
+        GROUP BY ALL
+    """,
+    "local_active": """
+        SELECT d.country, d.region, d.platform, d.channel, count(*) AS n
+        FROM (SELECT DISTINCT uid FROM user_local_day
+              WHERE local_day BETWEEN $start AND $end) a
+        JOIN user_dim d ON d.uid = a.uid
+        GROUP BY ALL
+    """,
+    "viewers": """
+        SELECT country, region, platform, channel,
+               CASE WHEN hd THEN 'HD' ELSE 'SD' END AS quality, count(DISTINCT uid) AS n
+        FROM live_day
+        WHERE day BETWEEN $start AND $end
         GROUP BY ALL
     """,
     "cohort": """

@@ -34,10 +34,10 @@ def _gap(wide: dict[tuple, int], narrow: dict[tuple, int], k: int) -> bool:
 def check_complements(
     params: dict[str, Any], k: int, sizes: Sizes) -> None:
     """Raise Withheld when a filter or one value of a filter leaves out a small group."""
-    if k <= 1:
+    filters = [f for f in LIST_FILTERS if params.get(f)]
+    if k <= 1 or not filters:
         return
     base = sizes(params)
-    filters = [f for f in LIST_FILTERS if params.get(f)]
     for f in filters:
         others = {g: params[g] for g in filters if g != f}
         if _gap(sizes({**params, f: []}), base, k):

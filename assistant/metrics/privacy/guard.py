@@ -42,6 +42,9 @@ def protect(
     k = catalog.settings.min_group_size
     if not size or k <= 1:
         return 0
+    if params.get("group_by", "none") == "none":
+        # the answer's own rows are the base the complements are measured against
+        _cached(catalog, _run_key(metric, params), lambda: _sizes_of(metric, rows))
     check_complements(params, k, lambda p: sizes(catalog, metric, p))
     labels = [c for c, col in metric.columns.items() if col.format == "label"]
     # Only labels survive: a data-derived text (a verdict, say) could hint at the figure.
@@ -81,21 +84,27 @@ def sizes(catalog: Catalog, metric: Metric, params: dict[str, Any]) -> dict[tupl
     kind = rules_for(metric.name).population
     if kind in population.SQL:
         return _from_cells(catalog, metric, kind, params)
-    values = dict(params)
-    if "group_by" in metric.params:
-        values["group_by"] = "none"
-    key = ("run", metric.name, json.dumps(values, sort_keys=True, default=str))
+    values = _whole(metric, params)
+    return _cached(catalog, _run_key(metric, params),
+                   lambda: _sizes_of(metric, catalog.measure(metric, values)))
+
+
+def _whole(metric: Metric, params: dict[str, Any]) -> dict[str, Any]:
+    return {**params, "group_by": "none"} if "group_by" in metric.params else dict(params)
+
+
+def _run_key(metric: Metric, params: dict[str, Any]) -> tuple:
+    return ("run", metric.name, json.dumps(_whole(metric, params), sort_keys=True, default=str))
+
+
+def _sizes_of(metric: Metric, rows: list[dict[str, Any]]) -> dict[tuple, int]:
     labels = [c for c, col in metric.columns.items() if col.format == "label" and c != "segment"]
-
-    def run() -> dict[tuple, int]:
-        out: dict[tuple, int] = {}
-        for row in catalog.measure(metric, values):
-            n = row.get(metric.size_column)
-            if isinstance(n, int):
-                out[tuple(row.get(c) for c in labels)] = n
-        return out
-
-    return _cached(catalog, key, run)
+    out: dict[tuple, int] = {}
+    for row in rows:
+        n = row.get(metric.size_column)
+        if isinstance(n, int):
+            out[tuple(row.get(c) for c in labels)] = n
+    return out
 
 
 def _from_cells(
@@ -109,6 +118,11 @@ def _from_cells(
     column = {"countries": "country", "regions": "region", "platforms": "platform",
               "channels": "channel"}
     kept = [c for c in cells if all(c[column[f]] in v for f, v in chosen.items())]
+    if kind == "viewers":  # per quality, as live_quality's rows
+        out: dict[tuple, int] = {}
+        for c in kept:
+            out[(c["quality"],)] = out.get((c["quality"],), 0) + c["n"]
+        return out
     if kind != "cohort":
         return {(): sum(c["n"] for c in kept)}
     # retention: one cohort per day N, of the signup days whose day N is complete

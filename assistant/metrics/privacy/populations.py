@@ -49,7 +49,7 @@ class Population:
             (k, str(v)) for k, v in params.items() if k not in ROW_PICKERS and v is not None))
         return cls(
             family=kind or metric,
-            label=() if kind == "active" else label,
+            label=() if kind in ("active", "local_active") else label,
             settings=settings,
             start=_day(params["start"]),
             end=_day(params["end"]),

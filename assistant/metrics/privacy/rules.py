@@ -7,10 +7,10 @@ the minimum group size on its own, and so does the rest of its base (active user
 not pay, say): either could be a group of 3. Figures computed from a count (a rate, money
 of the payers) follow it: when the count is withheld they are withheld with it.
 
-`population` names how the size column is measured for the filter-complement check
-(assistant/store/population.py): "active" = distinct users with a session in the range,
-"cohort" = users who signed up in the range (per day N); None = the metric's own query is
-run again with the other filters.
+`population` names how the size column is measured for the filter-complement check, by a
+query of assistant/store/population.py ("active": users with a session in the range,
+"cohort": users who signed up in it, per day N, ...); None: the metric's own query is run
+again with the other filters (AI-first users, callers per connect-time bucket).
 """
 
 from __future__ import annotations
@@ -54,13 +54,13 @@ RULES: dict[str, Rules] = {
         Count("users_done", follows=("rate",), within="active_users"),
     )),
     "latency_vs_activity": Rules(None),  # callers of each bucket is the size column itself
-    "live_quality": Rules(None),  # viewers of each quality is the size column itself
+    "live_quality": Rules("viewers"),  # viewers of each quality is the size column itself
     "paid_conversion": Rules("active", (
         # money follows the payers: no revenue or ARPPU for a handful of payers
         Count("payers", follows=("conversion", "revenue", "arpu", "arppu"),
               within="active_users"),
     )),
-    "peak_hours": Rules(None),
+    "peak_hours": Rules("local_active"),
     "retention": Rules("cohort", (
         Count("retained", follows=("rate",), within="cohort_users"),
     )),
