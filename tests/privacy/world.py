@@ -9,7 +9,7 @@
   (the AI-first users of Japan who did not move on to people).
 - LATE3: 3 BR android users who sign up on 11-21 and are active only that day: a
   session, an AI chat and nothing human after it, a fast call, an HD view.
-- b00..b02 pay $5 and send a gift on 11-16; b03..b05 make a slow call (3 s to connect)
+- j00..j02 pay $5 and send a gift on 11-16; b03..b05 make a slow call (3 s to connect)
   and watch one SD view on 11-16.
 - one more session of b00 on 11-29 makes 11-29 the latest complete day.
 """
@@ -78,7 +78,7 @@ def world() -> dict[str, list[dict]]:
         day_of(uid, None, "2026-11-21", first=True)
     for uid in AI3:
         day_of(uid, None, "2026-11-15", first=True, social=False)
-    for uid in BIG_BR[:3]:
+    for uid in BIG_JP[:3]:
         payments.append({"payment_id": f"p-{uid}", "user_id": uid,
                          "paid_at": "2026-11-16 13:00", "amount_usd": 5.0})
         events.append({"user_id": uid, "ts": "2026-11-16 13:05", "name": "gift_sent"})

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.metrics.privacy.complements import check_complements
 from assistant.metrics.privacy.rules import rules_for
 from assistant.metrics.privacy.suppression import complementary_suppression, withhold_counts
-from assistant.metrics.privacy.withheld import LIST_FILTERS, counts_note
+from assistant.metrics.privacy.withheld import LIST_FILTERS
 from assistant.store import population
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ def protect(
     1. Withheld (raises `Withheld`) when a filter or a filter value leaves out a small
        group (privacy/complements.py).
     2. Rows whose size is small are hidden; in a breakdown or trend, enough others too.
-    3. People counts inside a row (payers, retained users ...) obey the same minimum, and
-       the figures that follow them (privacy/rules.py).
+    3. People counts inside a row (payers, retained users ...) obey the same minimum: a
+       row with a small count is hidden whole (privacy/rules.py).
     """
     size = metric.size_column
     k = catalog.settings.min_group_size
@@ -72,11 +72,10 @@ def protect(
                 row["suppressed"] = True
                 hidden += 1
     grouped = group_by in BREAKDOWNS or group_by in TRENDS
-    blanked = withhold_counts(rows, original, rules_for(metric.name).counts, k,
-                              parts if grouped else None, overlapping=group_by in TRENDS)
-    if blanked:
-        notes.append(counts_note(blanked, k))
-    return hidden
+    return hidden + withhold_counts(
+        rows, original, rules_for(metric.name).counts, k, values,
+        parts if grouped else None, overlapping=group_by in TRENDS,
+    )
 
 
 def sizes(catalog: Catalog, metric: Metric, params: dict[str, Any]) -> dict[tuple, int]:

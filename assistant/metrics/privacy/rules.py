@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Count:
-    """A column counting people: blanked with `follows` when it, or base - it, is small."""
+    """A column counting people, and the figures computed from it (`follows`).
+
+    When it, or base - it, is small, its row is hidden whole (the follows with it).
+    """
 
     column: str
     follows: tuple[str, ...] = ()

@@ -102,19 +102,23 @@ def withhold_counts(
     original: list[dict[str, Any]],
     counts: Sequence[Count],
     min_size: int,
+    value_columns: Iterable[str],
     partition_columns: Sequence[str] | None,
     overlapping: bool = False,
-) -> list[str]:
-    """Blank people counts (and what follows them) that are, or would reveal, a small group.
+) -> int:
+    """Hide rows whose people counts are, or would reveal, a small group.
 
     A count is small when 0 < count < min_size, or when the rest of its base is
     (0 < base - count < min_size: "all but 2 of the active users paid"). In a breakdown or
     a trend (`partition_columns` not None) the hidden counts of a partition — including
-    those of rows hidden whole — must add up, by `_closed`, to no small group, or the total
-    asked next would give them away: then the smallest visible count is hidden too.
-    `original` holds the rows as they were before any blanking. Returns the columns blanked.
+    those of rows hidden whole before — must add up, by `_closed`, to no small group, or
+    the total asked next would give them away: then the smallest visible count goes too.
+    A row is hidden whole (like a small group), so no reader takes a missing payer count
+    for zero payers. `original` holds the rows as they were before any blanking. Returns
+    how many more rows were hidden.
     """
-    blanked: list[str] = []
+    values = [c for c in value_columns if c != "suppressed"]
+    hidden_now = 0
     for count in counts:
         parts: dict[tuple, list[int]] = {}
         for i, row in enumerate(rows):
@@ -133,14 +137,14 @@ def withhold_counts(
                     break
             else:
                 break
-        shown = [i for i in hidden if not rows[i].get("suppressed")]
-        for i in shown:
-            for c in (count.column, *count.follows):
-                if c in rows[i]:
-                    rows[i][c] = None
-        if shown:
-            blanked.append(count.column)
-    return blanked
+        for i in hidden:
+            if not rows[i].get("suppressed"):
+                for c in values:
+                    if c in rows[i]:
+                        rows[i][c] = None
+                rows[i]["suppressed"] = True
+                hidden_now += 1
+    return hidden_now
 
 
 def _small(n: int | None, min_size: int) -> bool:
