@@ -132,6 +132,9 @@ def withhold_counts(
             if rows[i].get("suppressed") or _small(n, min_size) or _small(rest, min_size)
         }
         while partition_columns is not None:
+            # a segment hidden in one partition (D1) is hidden in all (D7), as for sizes
+            segments = {rows[i].get("segment") for i in hidden}
+            hidden |= {i for i in people if rows[i].get("segment") in segments}
             for ids in parts.values():
                 if _close_gap(ids, hidden, people, rows, min_size, overlapping):
                     break
