@@ -6,7 +6,8 @@ in one Conversation, as in the app. A question loses its answer when a call is w
 On this small database 9 of 319 calls are: each leaves out a group that really is small
 (Vietnam's few non-Android users of a weekend, India's web users of a week, the
 Philippines' callers of one connect-time bucket) — checked here with the metric itself,
-run without the rules.
+run without the rules. Answers whose rows are all hidden (fewer than 10 payers, say) are
+counted by benchmarks/privacy_eval.py.
 """
 
 from __future__ import annotations
