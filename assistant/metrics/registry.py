@@ -148,7 +148,7 @@ def _explain(metric: Metric, exc: ValidationError, lang: str = "en") -> str:
         hi = param.max if param and param.max is not None else ctx.get("le", ctx.get("lt"))
         if e["type"] == "literal_error":
             allowed = param.allowed if param and param.allowed else ctx["expected"]
-            allowed = ", ".join(map(str, allowed)) if isinstance(allowed, tuple) else allowed
+            allowed = ", ".join(map(str, allowed)) if isinstance(allowed, tuple | list) else allowed
             msg = text("bad_choice", lang, value=repr(value), allowed=allowed)
         elif e["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
             msg = text("bad_range", lang, value=value, lo=lo, hi=hi)

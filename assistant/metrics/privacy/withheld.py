@@ -65,12 +65,7 @@ class Withheld(UserError):
         if self.key == "rest":
             what = _say("rest", lang, scope=describe(v["scope"], lang),
                         kept=describe(v["kept"], lang))
-        elif self.key == "part":
+        else:  # "part": one value of a list filter
             what = _say("part", lang, value=_name(v["filter"], v["value"], lang))
-        else:
-            what = _say("dates", lang, start=v["start"], end=v["end"])
         return _say("withheld", lang, what=what, k=self.k)
 
-
-def counts_note(columns: Sequence[str], k: int, lang: str = "en") -> str:
-    return _say("counts_withheld", lang, columns=", ".join(columns), k=k)
