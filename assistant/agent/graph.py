@@ -23,6 +23,7 @@ from langchain_core.messages import (
     RemoveMessage,
     ToolMessage,
 )
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import StructuredTool, ToolException
 from langgraph.errors import GraphRecursionError
 from pydantic import ValidationError
@@ -45,21 +46,31 @@ OFFLINE = "offline"  # Answer.backend when the built-in planner answers
 OFFLINE_FALLBACK = "offline (fallback)"  # ... because the hosted model failed
 
 
-def build_tools(catalog: Catalog) -> list[StructuredTool]:
-    """One structured tool per vetted metric, and the change explanation built on them."""
-    return [*(_tool(catalog, m) for m in catalog.registry), change_tool(catalog)]
+def build_tools(catalog: Catalog, lang: str = "en") -> list[StructuredTool]:
+    """One structured tool per vetted metric, and the change explanation built on them.
+
+    `lang` is the language of the questions the tools serve: their refusals are in it.
+    """
+    return [*(_tool(catalog, m, lang) for m in catalog.registry), change_tool(catalog)]
 
 
-def _tool(catalog: Catalog, metric: Metric) -> StructuredTool:
-    def run(**kwargs: Any) -> tuple[str, MetricResult]:
+def _tool(catalog: Catalog, metric: Metric, lang: str = "en") -> StructuredTool:
+    def run(config: RunnableConfig, **kwargs: Any) -> tuple[str, MetricResult]:
+        # the conversation the call belongs to, so a follow-up is checked against it
+        conversation = (config.get("configurable") or {}).get("conversation")
         try:
             result = catalog.run(metric.name, kwargs)
+            if conversation is not None:
+                conversation.admit(result, catalog.settings.min_group_size)
+        except privacy.Withheld as exc:
+            raise ToolException(exc.render(lang)) from None
         except UserError as exc:
             raise ToolException(str(exc)) from None
         return result.summary(), result
 
     def bad_args(exc: ValidationError) -> str:
-        return _explain(metric, exc)
+        # what the model reads and the person sees: a plain sentence in their language
+        return _explain(metric, exc, lang)
 
     return StructuredTool.from_function(
         func=run,
@@ -144,10 +155,19 @@ class Event:
 
 
 class Conversation:
-    """One person's chat: the messages a follow-up builds on."""
+    """One person's chat: the messages a follow-up builds on, and who its answers counted."""
 
     def __init__(self) -> None:
         self.messages: list[BaseMessage] = []
+        # every visible figure's population so far: a later answer must not differ from
+        # one of them by a small group (Japan, then Japan without its few web users)
+        self.populations: list[privacy.Population] = []
+
+    def admit(self, result: MetricResult, min_size: int) -> None:
+        """Keep a result's populations; raise Withheld if it would reveal a small group."""
+        new = privacy.populations_of(result)
+        privacy.check_follow_up(new, self.populations, min_size)
+        self.populations += new
 
     def recent(self) -> list[BaseMessage]:
         starts = [i for i, m in enumerate(self.messages) if isinstance(m, HumanMessage)]
@@ -188,8 +208,9 @@ class Assistant:
     def _graph(self, model: BaseChatModel, lang: str) -> Any:
         key = ("llm" if model is self.llm else "offline", lang)
         if key not in self._graphs:
+            tools = self.tools if lang == "en" else build_tools(self.catalog, lang)
             self._graphs[key] = create_agent(
-                model, self.tools, system_prompt=self.system_prompt(lang)
+                model, tools, system_prompt=self.system_prompt(lang)
             )
         return self._graphs[key]
 
@@ -247,7 +268,8 @@ class Assistant:
         steps: list[ToolStep] = []
         started: dict[str, tuple[ToolStep, float]] = {}
         seen: set[str] = {m.id for m in messages if m.id is not None}
-        config = {"recursion_limit": 2 * steps_limit + 1}
+        config = {"recursion_limit": 2 * steps_limit + 1,
+                  "configurable": {"conversation": conversation}}
         try:
             for mode, chunk in graph.stream(
                 {"messages": messages}, config=config, stream_mode=["updates", "messages"]

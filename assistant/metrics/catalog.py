@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 
 SUMMARY_ROWS = 12  # what the model reads: enough for a breakdown, never a whole table
 CACHE_SIZE = 256  # results kept per catalog, least recently used dropped first
-# group_by values that split one total into parts (not day/week trends, not "none")
-BREAKDOWNS = frozenset({"country", "region", "platform", "channel"})
 # Source tables a dataset may leave empty (word in a metric's SQL -> table that feeds it):
 # a metric reading one with no rows says there is no such data instead of answering 0%.
 OPTIONAL_SOURCES = {"payments": "payments", "calls": "calls", "live_views": "live_views",
@@ -224,10 +222,7 @@ class Catalog:
         metric, values = self.resolve(name, args)
         self._check_sources(metric)
         notes = values.pop("_notes")
-        bound = {**values, "tz": self.settings.report_timezone}
-        if "$last_day" in metric.sql:
-            bound["last_day"] = self.latest_day()
-        bound = {k: v for k, v in bound.items() if f"${k}" in metric.sql}
+        bound = self._bind(metric, values)
         con = self.con
         key = (name, json.dumps(bound, sort_keys=True, default=str),
                self.settings.report_timezone, self._version)
@@ -246,7 +241,8 @@ class Catalog:
             )
         elapsed = (time.perf_counter() - t0) * 1000
         rows = [dict(zip(columns, r, strict=True)) for r in raw]
-        suppressed = self._suppress(metric, rows, values)
+        # small groups: withheld answers (raises), hidden rows and people counts
+        suppressed = privacy.protect(self, metric, rows, values, notes)
         params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
         log.info("%s %s: %d rows in %.0f ms", name, params, len(rows), elapsed)
         result = MetricResult(metric, params, columns, rows, metric.sql, elapsed, notes, suppressed)
@@ -257,35 +253,31 @@ class Catalog:
                 self._cache.popitem(last=False)
         return result
 
-    def _suppress(
-        self, metric: Metric, rows: list[dict[str, Any]], params: dict[str, Any]
-    ) -> int:
-        """Hide groups smaller than the minimum size, and in a breakdown enough others too."""
-        size = metric.size_column
-        if not size:
-            return 0
-        labels = [c for c, col in metric.columns.items() if col.format == "label"]
-        # Only labels survive: a data-derived text (a verdict, say) could hint at the figure.
-        keep = set(labels) | {"segment"}
-        values = sorted({c for row in rows for c in row} - keep)
-        if params.get("group_by") in BREAKDOWNS:
-            # Segments of one breakdown add up to the unsplit total, so hiding only the small
-            # ones lets "total minus the visible groups" reveal them. Each combination of the
-            # other labels (D1 and D7, one heatmap cell) is its own breakdown of that total.
-            parts = [c for c in labels if c != "segment"]
-            return privacy.complementary_suppression(
-                rows, size, self.settings.min_group_size, values, parts, same_across="segment",
+    def _bind(self, metric: Metric, values: dict[str, Any]) -> dict[str, Any]:
+        bound = {**values, "tz": self.settings.report_timezone}
+        if "$last_day" in metric.sql:
+            bound["last_day"] = self.latest_day()
+        return {k: v for k, v in bound.items() if f"${k}" in metric.sql}
+
+    @property
+    def version(self) -> str | None:
+        """The data version the connection sees (None before it is opened)."""
+        return self._version
+
+    def query(self, sql: str, bound: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of a vetted query (a metric's or the store's) as they are, for privacy checks."""
+        con = self.con
+        with self._run_lock if self._temp_rollups else contextlib.nullcontext():
+            columns, raw = db.run_query(
+                con, sql, bound,
+                timeout_s=self.settings.query_timeout_s, max_rows=self.settings.max_result_rows,
+                own_cursor=not self._temp_rollups,
             )
-        # Day/week trends and unsplit results: rows are not parts of one shown total.
-        count = 0
-        for row in rows:
-            n = row.get(size)
-            if n is not None and 0 < n < self.settings.min_group_size:
-                for c in values:
-                    row[c] = None
-                row["suppressed"] = True
-                count += 1
-        return count
+        return [dict(zip(columns, r, strict=True)) for r in raw]
+
+    def measure(self, metric: Metric, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """A metric's rows for resolved parameters, unsuppressed and uncached: never shown."""
+        return self.query(metric.sql, self._bind(metric, values))
 
 
 def _copy(result: MetricResult) -> MetricResult:

@@ -105,19 +105,32 @@ class Metric:
             raise ParameterError(_explain(self, exc)) from None
 
 
-def _explain(metric: Metric, exc: ValidationError) -> str:
+def _explain(metric: Metric, exc: ValidationError, lang: str = "en") -> str:
+    """Plain sentences in `lang` (prompts/messages.yaml), one per bad value: what is allowed."""
+    from assistant.prompts import text
+
     parts = []
     for e in exc.errors():
         name = str(e["loc"][0]) if e["loc"] else "?"
         param = metric.params.get(name)
-        msg = e["msg"].removeprefix("Value error, ")
+        ctx, value = e.get("ctx") or {}, e.get("input")
+        lo = param.min if param and param.min is not None else ctx.get("ge", ctx.get("gt"))
+        hi = param.max if param and param.max is not None else ctx.get("le", ctx.get("lt"))
         if e["type"] == "literal_error":
-            allowed = param.allowed if param and param.allowed else e["ctx"]["expected"]
-            msg = f"{e['input']!r} is not allowed; allowed values are " + (
-                ", ".join(map(str, allowed)) if isinstance(allowed, tuple) else allowed
-            )
+            allowed = param.allowed if param and param.allowed else ctx["expected"]
+            allowed = ", ".join(map(str, allowed)) if isinstance(allowed, tuple | list) else allowed
+            msg = text("bad_choice", lang, value=repr(value), allowed=allowed)
+        elif e["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            msg = text("bad_range", lang, value=value, lo=lo, hi=hi)
+        elif e["type"] in ("too_long", "too_short"):
+            msg = text("bad_length", lang, lo=ctx.get("min_length", 0),
+                       hi=ctx.get("max_length", ctx.get("actual_length")))
+        elif lang == "en":
+            msg = e["msg"].removeprefix("Value error, ")
+        else:
+            msg = text("bad_value", lang, value=repr(value)[:80])
         parts.append(f"{name}: {msg}")
-    return f"Bad value for {metric.name}: " + "; ".join(parts) + "."
+    return text("bad_values", lang, metric=metric.name, problems="; ".join(parts))
 
 
 def _check_countries(values: list[str]) -> list[str]:

@@ -137,13 +137,13 @@ def tiny_world(sizes: dict[str, int]) -> dict:
 
 
 def test_narrowing_to_a_small_country_is_suppressed(make_catalog):
-    cat = make_catalog(tiny_world({"BR": 20, "DE": 3}), min_group_size=10)
+    cat = make_catalog(tiny_world({"BR": 20, "ID": 12, "DE": 3}), min_group_size=10)
     result = cat.run("active_users", {**DAY, "countries": ["DE"]})
     [row] = result.rows
     assert row["suppressed"] and result.suppressed == 1
     assert row["active_users"] is None and row["avg_dau"] is None
     assert "3" not in result.summary().split("\n", 1)[1]  # the model never reads the figure
-    # the same filter on a big enough country shows its 20 users
+    # the same filter on a big enough country (leaving out 15 others) shows its 20 users
     [br] = cat.run("active_users", {**DAY, "countries": ["BR"]}).rows
     assert br["active_users"] == 20 and not br.get("suppressed")
 
@@ -168,20 +168,26 @@ def test_a_suppressed_group_cannot_be_worked_out_from_the_total(make_catalog):
     assert len(hidden_groups) >= 2
 
 
-def test_a_day_trend_hides_only_the_small_days(make_catalog):
-    # Days are not parts of one total the way countries are: 11-20 has 35 active users,
-    # 11-21 only 2 (br0, br1) and is hidden; 11-20 stays shown.
+def test_a_day_trend_hides_a_small_day_and_the_next_smallest(make_catalog):
+    # 11-19: the 20 BR users, 11-20: all 35, 11-21: only br0 and br1 (2 < 10, hidden).
+    # Hiding 11-21 alone is not enough: the range's average DAU times 3 days, minus the
+    # visible days, gives its 2 user-days. The smallest visible day (11-19, 20 users)
+    # goes too; 11-20 stays shown with its 35.
     world = tiny_world({"BR": 20, "ID": 12, "DE": 3})
     world["sessions"] += [
+        {"session_id": f"s-19-{i}", "user_id": f"br{i}", "started_at": "2026-11-19 09:00",
+         "ended_at": "2026-11-19 09:10"} for i in range(20)
+    ] + [
         {"session_id": f"s-21-{u}", "user_id": u, "started_at": "2026-11-21 09:00",
          "ended_at": "2026-11-21 09:10"} for u in ("br0", "br1")
     ]
     cat = make_catalog(world, min_group_size=10)
-    res = cat.run("active_users", {"start": "2026-11-20", "end": "2026-11-21", "group_by": "day"})
+    res = cat.run("active_users", {"start": "2026-11-19", "end": "2026-11-21", "group_by": "day"})
     by_day = {r["segment"]: r for r in res.rows}
     assert by_day["2026-11-21"]["suppressed"] and by_day["2026-11-21"]["active_users"] is None
+    assert by_day["2026-11-19"]["suppressed"] and by_day["2026-11-19"]["avg_dau"] is None
     assert by_day["2026-11-20"]["active_users"] == 35 and not by_day["2026-11-20"].get("suppressed")
-    assert res.suppressed == 1
+    assert res.suppressed == 2
 
 
 def test_a_breakdown_by_country_hides_the_next_smallest_country(make_catalog):
