@@ -1125,6 +1125,16 @@ def _validate(
     for table in tables:
         step(f"Checking {table} against the database")
         v.check_sets(table, readable[table])
+    if "sessions" in tables:  # loaded all the same, but nobody should be surprised by it
+        (ahead,) = v.con.execute(
+            "SELECT count(*) FROM t_sessions WHERE started_at > ?",
+            [datetime.now(UTC).replace(tzinfo=None)],
+        ).fetchone()
+        if ahead:
+            v.notices.append(
+                f"sessions: {ahead:,} row{'s' if ahead != 1 else ''} start in the future "
+                "(after the current time, UTC); check the files' clocks and time zones"
+            )
     if v.problems:
         return report
     for table in tables:

@@ -89,15 +89,16 @@ def build(app: App) -> gr.Blocks:
                 out.update(part.relabel(ui_lang))
             # The latest answer's figures, table and chart follow the interface language too.
             try:
-                out.update(ask.show(result, ui_lang, session_key(request), compare))
+                out.update(ask.panel.show(result, ui_lang, session_key(request), compare))
             except UserError:
                 pass
             return out
 
         relabel_outputs = [lang, title, status, lang_radio, *tab_names, *ask.relabel("en"),
                            *board.relabel("en"), *weekly.relabel("en"), *data.relabel("en"),
-                           *metrics.relabel("en"), *ask.result_outputs]
-        lang_radio.change(relabel, [lang_radio, ask.last_result, ask.compare], relabel_outputs,
+                           *metrics.relabel("en"), *ask.panel.result_outputs]
+        lang_radio.change(relabel, [lang_radio, ask.last_result, ask.panel.compare],
+                          relabel_outputs,
                           api_visibility="private", show_progress="hidden")
         lang_radio.change(None, [lang_radio], None, js=LOCALE_JS, api_visibility="private")
 
