@@ -163,6 +163,7 @@ def serve(
     credentials = parse_auth(auth)
     app = App(db_path, settings)
     demo = build(app)
+    demo.web_app = app  # the shared state, for whoever embeds or stops the app
     demo.queue(default_concurrency_limit=settings.web_concurrency, max_size=100)
     if warm_up and app.start_problem is None:
         threading.Thread(target=app.warm_up, name="warm-up", daemon=True).start()

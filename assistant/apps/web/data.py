@@ -60,7 +60,8 @@ def columns_markdown(lang: str) -> str:
              f"| {ui_text('data_optional', lang)} |", "|---|---|---|"]
     for table, cols in contract_columns().items():
         def name(c: tuple[str, bool, tuple[str, ...]]) -> str:
-            return f"`{c[0]}`" + (f" ({' / '.join(c[2])})" if c[2] else "")
+            allowed = " / ".join(f"`{a}`" for a in c[2])
+            return f"`{c[0]}`" + (f" ({allowed})" if allowed else "")
         need = ", ".join(name(c) for c in cols if c[1])
         extra = ", ".join(name(c) for c in cols if not c[1]) or "—"
         lines.append(f"| `{table}` | {need} | {extra} |")
