@@ -13,6 +13,7 @@ import gradio as gr
 
 from assistant.config import Settings, get_settings
 from assistant.errors import UserError
+from assistant.store import state as app_state
 
 from .ask import AskTab
 from .board import BoardTab
@@ -35,7 +36,12 @@ CSS = (Path(__file__).with_name("app.css")).read_text(encoding="utf-8")
 LOCALE_JS = """(lang) => {
   const url = performance.getEntriesByType('resource').map(r => r.name)
     .find(n => /\\/core-[^/]*\\.js$/.test(n));
-  if (url) import(url).then(m => m.changeLocale && m.changeLocale(lang === 'zh' ? 'zh-CN' : 'en'));
+  if (url) import(url).then(m => {
+    // a word its bundled translations lack (read out when an event ends), in both languages
+    if (m.load_translations) m.load_translations({processed_langs: {}, custom_translations: {
+      en: {common: {complete: 'Done'}}, 'zh-CN': {common: {complete: '完成'}}}});
+    if (m.changeLocale) m.changeLocale(lang === 'zh' ? 'zh-CN' : 'en');
+  });
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   return lang;
 }"""
@@ -76,10 +82,26 @@ def build(app: App) -> gr.Blocks:
         ask.wire(lang)
         board.wire(lang)
         weekly.wire(lang)
+
+        def open_board(name: str | None, ui_lang: str, request: gr.Request) -> dict:
+            return board.render(name, ui_lang, session_key(request))
+
+        # A board is worked out again on the latest data each time its tab is opened; a pin
+        # makes its board the one shown there.
+        tab_board.select(open_board, [board.select, lang], board.outputs,
+                         api_visibility="private", show_progress="minimal")
+        ask.panel.pin.click(lambda name: gr.update(
+            choices=app_state.board_names(app.db_path), value=(name or "").strip()[:60]),
+            [ask.panel.board_name], board.select, api_visibility="private")
         tab_names = {tab_ask: "tab_ask", tab_board: "tab_board", tab_weekly: "tab_weekly",
                      tab_data: "tab_data", tab_metrics: "tab_metrics"}
 
+        chosen: dict[str, str] = {}  # each session's language, as last switched
+
         def relabel(ui_lang: str, result, compare: bool, request: gr.Request) -> dict:
+            if len(chosen) > 10_000:
+                chosen.clear()
+            chosen[session_key(request)] = ui_lang
             out: dict = {lang: ui_lang, title: ui_text("app_title", ui_lang),
                          status: app.status(ui_lang),
                          lang_radio: gr.update(label=ui_text("language", ui_lang))}
@@ -97,9 +119,12 @@ def build(app: App) -> gr.Blocks:
         relabel_outputs = [lang, title, status, lang_radio, *tab_names, *ask.relabel("en"),
                            *board.relabel("en"), *weekly.relabel("en"), *data.relabel("en"),
                            *metrics.relabel("en"), *ask.panel.result_outputs]
+        # The page-load refresh and the language switch write the same labels: one at a time,
+        # in the order they were sent, so a quick switch is never overwritten by the refresh.
+        in_order = {"concurrency_id": "labels", "concurrency_limit": 1}
         lang_radio.change(relabel, [lang_radio, ask.last_result, ask.panel.compare],
-                          relabel_outputs,
-                          api_visibility="private", show_progress="hidden")
+                          relabel_outputs, api_visibility="private", show_progress="hidden",
+                          **in_order)
         lang_radio.change(None, [lang_radio], None, js=LOCALE_JS, api_visibility="private")
 
         def loaded(load_result: str, ui_lang: str, request: gr.Request) -> dict:
@@ -112,19 +137,20 @@ def build(app: App) -> gr.Blocks:
             loaded, [data.result, lang], [status, data.overview, weekly.week, data.result],
             api_visibility="private")
 
-        def open_page(request: gr.Request) -> dict:
+        def open_page(ui_lang: str, request: gr.Request) -> dict:
             """A fresh page: current counts; `?board=NAME` opens that board."""
             params = dict(getattr(request, "query_params", {}) or {})
-            out = {status: app.status(lang0), data.overview: data.summary(lang0),
-                   weekly.week: weekly.week_update(lang0)}
+            ui_lang = chosen.get(session_key(request), ui_lang)  # switched while this waited
+            out = {status: app.status(ui_lang), data.overview: data.summary(ui_lang),
+                   weekly.week: weekly.week_update(ui_lang)}
             name = params.get("board")
             if name:
-                out.update(board.render(str(name)[:60], lang0, session_key(request)))
+                out.update(board.render(str(name)[:60], ui_lang, session_key(request)))
                 out[tabs] = gr.Tabs(selected="board")
             return out
 
-        demo.load(open_page, None, [status, data.overview, weekly.week, tabs, *board.outputs],
-                  api_visibility="private")
+        demo.load(open_page, [lang], [status, data.overview, weekly.week, tabs, *board.outputs],
+                  api_visibility="private", **in_order)
         # Start in the browser's language when it is Chinese.
         demo.load(None, None, lang_radio, api_visibility="private",
                   js="() => (navigator.language || '').toLowerCase().startsWith('zh')"
