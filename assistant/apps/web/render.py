@@ -156,8 +156,9 @@ def localize_figure(fig: go.Figure, result: MetricResult, lang: str) -> go.Figur
                 "All", "全部") else ui_text("segment_all", lang)
             trace.name = " · ".join(parts)
     # The mode bar sits above the plot, not on the title.
-    fig.update_layout(margin={"t": 70}, title={"y": 0.97, "yanchor": "top"},
-                      modebar={"orientation": "h", "bgcolor": "rgba(0,0,0,0)"})
+    height = fig.layout.height or 360
+    fig.update_layout(margin={"t": 78}, modebar={"orientation": "h", "bgcolor": "rgba(0,0,0,0)"},
+                      title={"yref": "container", "y": 1 - 40 / height, "yanchor": "top"})
     return fig
 
 
