@@ -451,11 +451,14 @@ def test_phone_layout(browser, app: Running) -> None:
 
 def test_desktop_screenshot(browser, app: Running, tmp_path: Path) -> None:
     page = open_page(browser, app.url)
-    ask(page, "What is the paid conversion rate by platform?")
     ask(page, "What was D1 retention in Brazil last week?")
+    expect(page.locator("#bignum .bn-change").first).to_contain_text("pp")
+    ask(page, "What is the paid conversion rate by platform?")
+    expect(page.locator("#chart .main-svg").first).to_be_visible()
     page.mouse.move(0, 0)
+    page.locator("#chat [data-testid='user']").last.evaluate("e => e.scrollIntoView()")
     page.evaluate("window.scrollTo(0, 0)")
     shots = os.environ.get("ASSISTANT_SCREENSHOTS")
     page.screenshot(path=str(Path(shots) / "screenshot.png") if shots
-                    else str(tmp_path / "screenshot.png"), full_page=True)
+                    else str(tmp_path / "screenshot.png"))
     page.context.close()

@@ -205,3 +205,23 @@ def test_clarifying_choices_show_as_buttons_that_ask_their_question(make_catalog
     assert history[0] == {"role": "user", "content": picks[1]}
     assert "Indonesia" in history[-1]["content"]
     app.catalog.close()
+
+
+def test_a_load_with_sessions_in_the_future_says_so(tmp_path: Path) -> None:
+    from assistant.apps.web.data import load_message
+    from assistant.store import loader
+
+    (tmp_path / "users.csv").write_text(
+        "user_id,signup_at,country,platform\nu1,2026-11-01 10:00:00,BR,ios\n", encoding="utf-8")
+    (tmp_path / "sessions.csv").write_text(
+        "session_id,user_id,started_at,ended_at\n"
+        "s1,u1,2026-11-02 10:00:00,2026-11-02 10:05:00\n"
+        "s2,u1,2031-01-01 10:00:00,2031-01-01 10:05:00\n"
+        "s3,u1,2031-01-02 10:00:00,2031-01-02 10:05:00\n", encoding="utf-8")
+    report = loader.load_paths(tmp_path / "db.duckdb",
+                               [tmp_path / "users.csv", tmp_path / "sessions.csv"],
+                               progress=False)
+    assert report.tables["sessions"].inserted == 3  # loaded, with a warning
+    message = load_message(report, "zh")
+    assert "2 rows start in the future" in message and "已载入" in message
+    assert str(tmp_path) not in message
