@@ -225,3 +225,14 @@ def test_a_load_with_sessions_in_the_future_says_so(tmp_path: Path) -> None:
     message = load_message(report, "zh")
     assert "2 rows start in the future" in message and "已载入" in message
     assert str(tmp_path) not in message
+
+
+def test_every_metric_has_a_plain_sentence_and_an_example_in_both_languages() -> None:
+    from assistant.metrics.registry import get_registry
+    from assistant.prompts import load_yaml
+
+    words = load_yaml("ui_metrics.yaml")
+    for metric in get_registry():
+        for part in ("plain", "example"):
+            for lang in ("en", "zh"):
+                assert words[metric.name][part][lang].strip(), (metric.name, part, lang)

@@ -28,20 +28,25 @@ def param_line(p, lang: str) -> str:
 
 
 def catalog_markdown(registry: Registry, lang: str) -> str:
-    """Every metric: title, plain definition, an example question; parameters and SQL folded."""
-    examples = load_yaml("ui_metrics.yaml")
+    """Every metric: a plain sentence and an example question; the exact definition, its
+    parameters, columns and SQL folded away."""
+    words = load_yaml("ui_metrics.yaml")
     parts = [ui_text("metrics_intro", lang)]
+    c = "：" if lang == "zh" else ":"  # noqa: RUF001 - the colon Chinese text uses
     for m in registry:
-        example = (examples.get(m.name) or {}).get(lang, "")
-        columns = ", ".join(getattr(c, lang) for c in m.columns.values())
+        entry = words.get(m.name) or {}
+        plain = (entry.get("plain") or {}).get(lang, "")
+        example = (entry.get("example") or {}).get(lang, "")
+        columns = ", ".join(getattr(col, lang) for col in m.columns.values())
         params = "\n".join(param_line(p, lang) for p in m.params.values())
         parts.append(
-            f"### {html.escape(m.title[lang])}\n\n{m.description[lang].strip()}\n\n"
+            f"### {html.escape(m.title[lang])}\n\n{plain}\n\n"
             + (f"**{ui_text('metrics_example', lang)}** *{example}*\n\n" if example else "")
-            + f"**{ui_text('metrics_dimension', lang)}:** {dimension_name(m.dimension, lang)}"
+            + f"**{ui_text('metrics_dimension', lang)}{c}** {dimension_name(m.dimension, lang)}"
             + f"\n\n<details><summary>{ui_text('metrics_details', lang)}</summary>\n\n"
-            f"**{ui_text('metrics_params', lang)}:**\n\n{params}\n\n"
-            f"**{ui_text('metrics_columns', lang)}:** {columns}\n\n"
+            f"**{ui_text('metrics_definition', lang)}{c}** {m.description[lang].strip()}\n\n"
+            f"**{ui_text('metrics_params', lang)}{c}**\n\n{params}\n\n"
+            f"**{ui_text('metrics_columns', lang)}{c}** {columns}\n\n"
             f"**{ui_text('metrics_sql', lang)}** (`{m.name}`):\n\n```sql\n{m.sql.strip()}\n```"
             "\n\n</details>"
         )
