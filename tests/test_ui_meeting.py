@@ -152,6 +152,10 @@ def test_period_and_market_controls(page, demo_db: Path) -> None:
     choose(page, "#period", "Last 7 days")
     expect(page.locator("#table")).to_contain_text(f"{END_DATE - timedelta(days=6)} to {END_DATE}")
     expect(page.locator("#table [role=row][data-index]")).to_have_count(7)  # one row per day
+    # A trend compares as two totals: this week and the seven days before it.
+    page.locator("#compare-toggle input").check()
+    expect(page.locator("#compare")).to_contain_text("2026-11-09 to 2026-11-15")
+    expect(page.locator("#compare")).to_contain_text("All users")
     choose(page, "#markets", "Indonesia")
     expect(page.locator("#chat [data-testid='user']").last).to_contain_text("Indonesia")
     expect(page.locator("#markets")).to_contain_text("Indonesia")

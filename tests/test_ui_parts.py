@@ -236,3 +236,20 @@ def test_every_metric_has_a_plain_sentence_and_an_example_in_both_languages() ->
         for part in ("plain", "example"):
             for lang in ("en", "zh"):
                 assert words[metric.name][part][lang].strip(), (metric.name, part, lang)
+
+
+def test_a_trend_is_compared_as_two_totals(make_catalog) -> None:
+    from assistant.apps.web import edit
+    from assistant.apps.web.render import compare_html
+
+    catalog = make_catalog(TABLES)
+    trend = catalog.run("active_users", {"start": "2026-11-16", "end": LATEST,
+                                         "group_by": "day"})
+    total = edit.unsplit(catalog, trend)
+    assert total.params["group_by"] == "none" and total.rows[0]["active_users"] == 3
+    before = catalog.run("active_users", {"start": "2026-11-02", "end": "2026-11-08"})
+    week = catalog.run("active_users", {"start": "2026-11-09", "end": "2026-11-15"})
+    assert week.rows == [] and before.rows[0]["active_users"] == 1  # only a, on 11-03
+    shown = compare_html(catalog.run("active_users", {"start": "2026-11-09",
+                                                      "end": "2026-11-15"}), before, "en")
+    assert "2026-11-02 to 2026-11-08" in shown

@@ -103,10 +103,12 @@ class AnswerPanel:
                     self.html_btn: gr.update(visible=False),
                     self.edit_box: gr.update(visible=False)}
         single = single_row(result) is not None
-        previous = None
+        previous = compared = None
         if single or compare:
             with self.app.gate.reading(lang):
-                previous = editing.previous_period(self.app.catalog, result)
+                # A trend is compared as two totals: its days or weeks do not pair up.
+                compared = editing.unsplit(self.app.catalog, result) if compare else result
+                previous = editing.previous_period(self.app.catalog, compared)
         label = ui_text("table_title", lang, title=result.metric.title[lang],
                         start=result.params.get("start"), end=result.params.get("end"))
         if result.suppressed:
@@ -129,7 +131,7 @@ class AnswerPanel:
             self.plot: gr.update(value=fig, visible=fig is not None),
             self.table: gr.update(value=result_frame(result, lang), label=label, visible=True),
             self.compare_view: gr.update(
-                value=compare_html(result, previous, lang) if compare and previous else "",
+                value=compare_html(compared, previous, lang) if compare and previous else "",
                 visible=bool(compare and previous)),
             self.csv_btn: gr.update(value=str(csv_path), label=ui_text("download_csv", lang),
                                     visible=True),

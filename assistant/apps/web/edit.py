@@ -111,6 +111,14 @@ def previous_period(catalog: Catalog, result: MetricResult) -> MetricResult | No
     return previous
 
 
+def unsplit(catalog: Catalog, result: MetricResult) -> MetricResult:
+    """The same answer as one total when it is a day or week trend; otherwise itself."""
+    if result.params.get("group_by") not in ("day", "week"):
+        return result
+    args = {k: v for k, v in result.params.items() if k in result.metric.params}
+    return catalog.run(result.metric.name, {**args, "group_by": "none"})
+
+
 def describe(result: MetricResult, lang: str) -> str:
     """The change as a follow-up reads in the chat: 'Same, for 2026-11-09 to ... · Brazil'."""
     p = result.params
