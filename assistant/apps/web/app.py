@@ -98,7 +98,8 @@ def build(app: App) -> gr.Blocks:
 
         chosen: dict[str, str] = {}  # each session's language, as last switched
 
-        def relabel(ui_lang: str, result, compare: bool, request: gr.Request) -> dict:
+        def relabel(ui_lang: str, result, compare: bool, board_name: str | None,
+                    request: gr.Request) -> dict:
             if len(chosen) > 10_000:
                 chosen.clear()
             chosen[session_key(request)] = ui_lang
@@ -109,6 +110,10 @@ def build(app: App) -> gr.Blocks:
                         for tab, key in tab_names.items()})
             for part in (ask, board, weekly, data, metrics):
                 out.update(part.relabel(ui_lang))
+            defaults = {ui_text("board_default", code) for _, code in LANGS}
+            if board_name in defaults:  # the suggested board name, not one a person typed
+                out[ask.panel.board_name] = gr.update(label=ui_text("pin_board", ui_lang),
+                                                      value=ui_text("board_default", ui_lang))
             # The latest answer's figures, table and chart follow the interface language too.
             try:
                 out.update(ask.panel.show(result, ui_lang, session_key(request), compare))
@@ -122,7 +127,8 @@ def build(app: App) -> gr.Blocks:
         # The page-load refresh and the language switch write the same labels: one at a time,
         # in the order they were sent, so a quick switch is never overwritten by the refresh.
         in_order = {"concurrency_id": "labels", "concurrency_limit": 1}
-        lang_radio.change(relabel, [lang_radio, ask.last_result, ask.panel.compare],
+        lang_radio.change(relabel, [lang_radio, ask.last_result, ask.panel.compare,
+                                    ask.panel.board_name],
                           relabel_outputs, api_visibility="private", show_progress="hidden",
                           **in_order)
         lang_radio.change(None, [lang_radio], None, js=LOCALE_JS, api_visibility="private")
