@@ -1,6 +1,6 @@
 """The web app in headless Chromium: what a person in a meeting clicks and sees.
 
-Set ASSISTANT_SCREENSHOT=docs/screenshot.png to refresh the README screenshot.
+The README's screenshots come from tests/test_ui_meeting.py (ASSISTANT_SCREENSHOTS=docs).
 """
 
 from __future__ import annotations
@@ -130,8 +130,7 @@ def test_example_shows_steps_answer_chart_and_table(page, tmp_path: Path) -> Non
     # Show the question with its answer; the chat scrolls to the end of long answers.
     page.locator("#chat [data-testid='user']").last.evaluate("e => e.scrollIntoView()")
     page.evaluate("window.scrollTo(0, 0)")
-    shot = os.environ.get("ASSISTANT_SCREENSHOT")
-    page.screenshot(path=shot or str(tmp_path / "screenshot.png"))
+    page.screenshot(path=str(tmp_path / "screenshot.png"))
 
 
 

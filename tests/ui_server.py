@@ -51,3 +51,4 @@ def running_app(db_path: Path, auth: tuple[str, str] | None = None) -> Iterator[
         yield Running(blocks.local_url, time.perf_counter() - t0)
     finally:
         blocks.close()
+        blocks.web_app.catalog.close()  # as a stopped process would: the file is free again

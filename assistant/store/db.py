@@ -136,6 +136,15 @@ def run_query(
     return columns, rows
 
 
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows in each table of the contract, in contract order."""
+    cur = con.cursor()
+    try:
+        return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        cur.close()
+
+
 @dataclass(frozen=True)
 class DataRange:
     """What the database holds: first and last activity day, and the latest complete day."""

@@ -7,6 +7,7 @@ both restarts and reloads. Created on first use.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -60,3 +61,40 @@ def open_state(db_path: Path | str) -> Iterator[sqlite3.Connection]:
             raise
         finally:
             con.close()
+
+
+# ----- boards: named lists of pinned answers, shared by name ---------------------------------
+
+
+def board_names(db_path: Path | str) -> list[str]:
+    with open_state(db_path) as con:
+        return [r[0] for r in con.execute(
+            "SELECT board FROM board_items GROUP BY board ORDER BY min(added_at), board")]
+
+
+def board_items(db_path: Path | str, board: str) -> list[dict]:
+    """A board's items in their order (JSON decoded)."""
+    with open_state(db_path) as con:
+        rows = con.execute(
+            "SELECT item FROM board_items WHERE board = ? ORDER BY position", (board,)).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def save_board(db_path: Path | str, board: str, items: list[dict]) -> None:
+    """Replace a board's items (an empty list removes the board)."""
+    with open_state(db_path) as con:
+        con.execute("DELETE FROM board_items WHERE board = ?", (board,))
+        con.executemany(
+            "INSERT INTO board_items (board, position, item) VALUES (?, ?, ?)",
+            [(board, i, json.dumps(item, ensure_ascii=False)) for i, item in enumerate(items)],
+        )
+
+
+def add_board_item(db_path: Path | str, board: str, item: dict) -> int:
+    """Pin an item at the end of a board (created on first pin); returns the item count."""
+    with open_state(db_path) as con:
+        (n,) = con.execute("SELECT coalesce(max(position) + 1, 0) FROM board_items "
+                           "WHERE board = ?", (board,)).fetchone()
+        con.execute("INSERT INTO board_items (board, position, item) VALUES (?, ?, ?)",
+                    (board, n, json.dumps(item, ensure_ascii=False)))
+    return n + 1

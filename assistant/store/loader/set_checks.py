@@ -7,6 +7,8 @@ event names no metric reads, rows repeated exactly within a file.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from assistant.store import contract
 from assistant.store.loader.files import Source
 from assistant.store.loader.workspace import Workspace, lit
@@ -124,6 +126,21 @@ def note_repeated_rows(ws: Workspace, table: contract.Table, names: dict[int, st
         )
 
 
+def note_future_sessions(ws: Workspace, table: contract.Table) -> None:
+    """Sessions that start after the current time: loaded all the same, but said."""
+    if table.name != "sessions":
+        return
+    (ahead,) = ws.con.execute(
+        "SELECT count(*) FROM t_sessions WHERE started_at > ?",
+        [datetime.now(UTC).replace(tzinfo=None)],
+    ).fetchone()
+    if ahead:
+        ws.notices.append(
+            f"sessions: {ahead:,} row{'s' if ahead != 1 else ''} start in the future "
+            "(after the current time, UTC); check the files' clocks and time zones"
+        )
+
+
 def check_sets(ws: Workspace, table_name: str, sources: list[Source]) -> None:
     """Every rule across the rows of t_<table> and against the database."""
     table = contract.TABLES[table_name]
@@ -139,3 +156,4 @@ def check_sets(ws: Workspace, table_name: str, sources: list[Source]) -> None:
     note_outside_users(ws, table)
     note_unknown_events(ws, table)
     note_repeated_rows(ws, table, names)
+    note_future_sessions(ws, table)
