@@ -25,7 +25,7 @@ def contract_columns() -> dict[str, list[tuple[str, bool, tuple[str, ...]]]]:
     """Each table's columns as (name, required, allowed values), from the data contract."""
     from assistant.store import contract
 
-    return {t.name: [(c.name, c.required, c.allowed) for c in t.columns if not c.filled]
+    return {t.name: [(c.name, c.required, c.allowed) for c in t.columns]
             for t in contract.TABLES.values() if t.loadable}
 
 
