@@ -146,6 +146,7 @@ class Catalog:
         self._version: str | None = None
         self.executions = 0  # metric queries actually run (cache misses)
         self._loaded: dict[tuple[str, str | None], bool] = {}  # optional source -> has rows
+        self._companions: list[Catalog] = []  # catalogs on the same file, closed with this one
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -164,6 +165,8 @@ class Catalog:
 
     def close(self) -> None:
         """Release the file (a loader needs it), forgetting what was cached."""
+        for other in self._companions:
+            other.close()
         with self._lock:
             if self._con is not None:
                 self._con.close()
@@ -258,6 +261,10 @@ class Catalog:
         if "$last_day" in metric.sql:
             bound["last_day"] = self.latest_day()
         return {k: v for k, v in bound.items() if f"${k}" in metric.sql}
+
+    def attach(self, other: Catalog) -> None:
+        """Close `other` whenever this catalog is closed (it reads the same file)."""
+        self._companions.append(other)
 
     @property
     def version(self) -> str | None:

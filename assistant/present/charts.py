@@ -11,8 +11,6 @@ from assistant.present.labels import all_label, column_label, weekday_name
 if TYPE_CHECKING:
     from assistant.metrics.catalog import MetricResult
 
-# Short weekday names by language, derived from labels.weekday_name (for older callers).
-WEEKDAYS = {lang: [weekday_name(d, lang, short=True) for d in range(1, 8)] for lang in ("en", "zh")}
 PALETTE = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#64748b"]
 TREND_GROUPS = ("day", "week")
 

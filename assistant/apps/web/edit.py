@@ -15,7 +15,8 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from assistant.agent.graph import Conversation
 from assistant.errors import UserError
 from assistant.metrics.catalog import Catalog, MetricResult
-from assistant.present import narrative
+from assistant.present import labels, narrative
+from assistant.store import contract
 from assistant.store.regions import REGION_NAMES, countries, region_name
 
 from .periods import CUSTOM, PRESETS, preset_of, preset_range, previous_range
@@ -56,7 +57,7 @@ def breakdown_choices(result: MetricResult, lang: str) -> list[tuple[str, str]]:
 
 
 def platform_choices(lang: str) -> list[tuple[str, str]]:
-    return [(ui_label("platform_names", p, lang), p) for p in ("ios", "android", "web")]
+    return [(labels.platform_name(p, lang), p) for p in contract.PLATFORMS]
 
 
 def edit_of(result: MetricResult, latest: date | None) -> Edit:
@@ -125,7 +126,7 @@ def describe(result: MetricResult, lang: str) -> str:
     parts = [ui_text("period_text", lang, start=p.get("start"), end=p.get("end"))]
     names = [region_name(r, lang) for r in p.get("regions") or []]
     names += [segment_name(c, "country", lang) for c in p.get("countries") or []]
-    names += [ui_label("platform_names", x, lang) for x in p.get("platforms") or []]
+    names += labels.platform_names(p, lang)
     parts.append(", ".join(names) if names else ui_text("segment_all", lang))
     if p.get("group_by", "none") != "none":
         parts.append(ui_label("breakdown_names", p["group_by"], lang))

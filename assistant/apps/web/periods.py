@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from assistant.metrics.dates import complete_weeks
+
 PRESETS = ("last7", "last14", "last28", "last_week", "this_week", "last_month")
 CUSTOM = "custom"
 MAX_WEEKS = 26
@@ -41,14 +43,4 @@ def previous_range(start: date, end: date) -> tuple[date, date]:
 
 def iso_weeks(first: date | None, last: date | None) -> list[tuple[str, date]]:
     """Complete ISO weeks inside [first, last], newest first: (label '2026-W47', Monday)."""
-    if first is None or last is None:
-        return []
-    monday = last - timedelta(days=last.weekday())
-    if last.weekday() != 6:  # the latest week is not complete yet
-        monday -= timedelta(days=7)
-    weeks = []
-    while monday >= first and len(weeks) < MAX_WEEKS:
-        year, week, _ = monday.isocalendar()
-        weeks.append((f"{year}-W{week:02d}", monday))
-        monday -= timedelta(days=7)
-    return weeks
+    return complete_weeks(first, last, MAX_WEEKS)

@@ -15,10 +15,10 @@ import plotly.graph_objects as go
 
 from assistant.agent.graph import ToolStep
 from assistant.metrics.catalog import MetricResult
-from assistant.present.charts import WEEKDAYS
+from assistant.present import labels
 from assistant.present.numbers import fmt
 from assistant.prompts import load_yaml
-from assistant.store.regions import countries, region_name
+from assistant.store.regions import countries
 
 from .text import ui_label, ui_text
 
@@ -36,18 +36,13 @@ def show_value(value: Any, lang: str) -> str:
 
 
 def segment_name(value: Any, group_by: str | None, lang: str) -> str:
-    """A segment as people call it: a country or region name, a platform, a channel."""
+    """A segment as a table cell or legend shows it: the shared names, capitalised."""
     if value in (None, "all"):
-        return ui_text("segment_all", lang)
-    text = str(value)
-    if group_by == "country" or (group_by is None and text in countries()):
-        country = countries().get(text)
-        return country.name(lang) if country else text
-    if group_by == "region":
-        return region_name(text, lang)
-    if group_by in ("platform", "channel"):
-        return ui_label(f"{group_by}_names", value, lang)
-    return text
+        return labels.all_label(lang)
+    if group_by is None and str(value) in countries():
+        group_by = "country"
+    name = labels.segment_name(value, group_by or "", lang)
+    return name[:1].upper() + name[1:]
 
 
 def kind_of(row: dict[str, Any], col: str, kind: str) -> str:
@@ -66,7 +61,7 @@ def cell(row: dict[str, Any], col: str, kind: str, lang: str, group_by: str | No
     if col == "segment":
         return segment_name(value, group_by, lang)
     if col == "weekday" and isinstance(value, int) and 1 <= value <= 7:
-        return WEEKDAYS[lang][value - 1]
+        return labels.weekday_name(value, lang, short=True)
     if col in ("dimension", "verdict", "measure", "unit", "action", "quality", "bucket"):
         return ui_label(f"{col}_names", value, lang)
     return fmt(value, kind_of(row, col, kind), lang)

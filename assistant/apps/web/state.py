@@ -21,10 +21,15 @@ from assistant.agent.graph import Assistant, Conversation
 from assistant.config import Settings, get_settings
 from assistant.errors import UserError
 from assistant.metrics.catalog import Catalog
+from assistant.metrics.change.alerts import alerts
+from assistant.present import change_narrative
+from assistant.present.numbers import fmt
 from assistant.prompts import text
 from assistant.store import db
 
 from .text import ui_text
+
+_NOT_YET = object()  # no alerts worked out yet (or the last try failed)
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +97,10 @@ class App:
         self.db_path = Path(db_path)
         self.catalog = Catalog(self.db_path, settings=self.settings)
         self.start_problem: str | None = None
+        self._alerts_lock = threading.Lock()
+        self._alerts: list = []
+        self._alerts_for: object = _NOT_YET
+        self._alerts_busy = False
         try:
             self.catalog.data_range  # noqa: B018 - say plainly when the file cannot be read
         except UserError as exc:
@@ -131,10 +140,35 @@ class App:
         self.start_problem = None
         if rng.empty:
             return ui_text("status_empty", lang, backend=self.backend_name(lang))
-        return ui_text(
+        line = ui_text(
             "status", lang, backend=self.backend_name(lang), first=rng.first_day,
-            last=rng.latest_complete_day, users=f"{rng.users:,}", sessions=f"{rng.sessions:,}",
+            last=rng.latest_complete_day, users=fmt(rng.users, "int", lang),
+            sessions=fmt(rng.sessions, "int", lang),
         )
+        flagged = self.alert_line(lang)
+        return f"{line}  \n⚠ {flagged}" if flagged else line
+
+    def alert_line(self, lang: str) -> str | None:
+        """The latest daily alert, worked out once per data version in the background (it
+        reads every headline figure's history): the status bar never waits for it."""
+        version = self.catalog.version
+        with self._alerts_lock:
+            if self._alerts_for != version and not self._alerts_busy:
+                self._alerts_busy = True
+                threading.Thread(target=self._find_alerts, args=(version,), daemon=True).start()
+            found = self._alerts if self._alerts_for == version else []
+        return change_narrative.status_line(found, lang)
+
+    def _find_alerts(self, version: object) -> None:
+        found: list = []
+        try:
+            with self.gate.reading():
+                found = alerts(self.catalog)
+        except Exception:  # a busy or unreadable file: no line, try again next time
+            log.info("alerts not worked out this time", exc_info=True)
+            version = _NOT_YET
+        with self._alerts_lock:
+            self._alerts, self._alerts_for, self._alerts_busy = found, version, False
 
     def table_counts(self, lang: str) -> dict[str, int]:
         with self.gate.reading(lang):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import timedelta
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import UserError
-from assistant.present import report
+from assistant.present import digest, report
 
 from .periods import iso_weeks
 from .state import App, session_key
@@ -34,6 +35,16 @@ class WeeklyTab:
             self.download = gr.DownloadButton(t("weekly_download"), interactive=False, scale=1,
                                               elem_id="weekly-download")
         self.view = gr.Markdown(t("weekly_pick"), elem_id="weekly-view")
+        with gr.Accordion(t("digest_title"), open=False) as self.digest_box:
+            self.digest_intro = gr.Markdown(t("digest_intro"))
+            with gr.Row(equal_height=True):
+                self.digest_show = gr.Button(t("digest_preview"), elem_id="digest-preview")
+                self.digest_to = gr.Dropdown(self.destinations(), multiselect=True,
+                                             label=t("digest_to"), scale=3, elem_id="digest-to")
+                self.digest_send = gr.Button(t("digest_send"), variant="primary",
+                                             elem_id="digest-send")
+            self.digest_result = gr.Markdown("", elem_id="digest-result")
+            self.digest_frame = gr.HTML("", elem_id="digest-frame")
 
     def week_choices(self, lang: str) -> list[tuple[str, str]]:
         try:
@@ -69,12 +80,52 @@ class WeeklyTab:
         path.write_text(body, encoding="utf-8")
         return preview, gr.update(value=str(path), interactive=True)
 
+    def destinations(self) -> list[tuple[str, int]]:
+        """The configured digest destinations, masked (scheme and host only), by number."""
+        return [(label, i) for i, label in enumerate(digest.configured(self.app.settings), 1)]
+
+    def digest_preview(self, week: str | None, lang: str) -> tuple[str, str]:
+        """The digest exactly as the email will look, in a sandboxed frame."""
+        if not week:
+            return ui_text("weekly_none", lang), ""
+        try:
+            with self.app.gate.reading(lang):
+                page = digest.preview(self.app.catalog, week, lang)
+        except UserError as exc:
+            return str(exc), ""
+        except Exception:
+            log.exception("digest preview %s failed", week)
+            return ui_text("error_generic", lang), ""
+        frame = (f'<iframe sandbox title="digest" srcdoc="{html.escape(page, quote=True)}" '
+                 'style="width:100%;max-width:680px;height:900px;border:1px solid #ddd">'
+                 "</iframe>")
+        return "", frame
+
+    def digest_send_now(self, week: str | None, picked: list[int] | None, lang: str) -> str:
+        if not week:
+            return ui_text("weekly_none", lang)
+        if not picked:
+            return ui_text("digest_pick", lang)
+        try:
+            with self.app.gate.reading(lang):
+                sent = digest.send_now(self.app.catalog, week, pick=[int(i) for i in picked])
+        except UserError as exc:
+            return str(exc)
+        except Exception:
+            log.exception("digest send %s failed", week)
+            return ui_text("error_generic", lang)
+        return "\n".join(f"- {line}" for line in sent.lines())
+
     def wire(self, lang: gr.State) -> None:
         def run(w: str | None, f: str, ui_lang: str, request: gr.Request) -> tuple[str, Any]:
             return self.render(w, f, ui_lang, session_key(request))
 
         self.build.click(run, [self.week, self.file_fmt, lang], [self.view, self.download],
                          api_visibility="private")
+        self.digest_show.click(self.digest_preview, [self.week, lang],
+                               [self.digest_result, self.digest_frame], api_visibility="private")
+        self.digest_send.click(self.digest_send_now, [self.week, self.digest_to, lang],
+                               [self.digest_result], api_visibility="private")
 
     def relabel(self, lang: str) -> dict:
         t = lambda key: ui_text(key, lang)  # noqa: E731
@@ -84,4 +135,10 @@ class WeeklyTab:
                 self.build: gr.update(value=t("weekly_render")),
                 self.download: gr.update(label=t("weekly_download"), value=None,
                                          interactive=False),
-                self.view: t("weekly_pick")}
+                self.view: t("weekly_pick"),
+                self.digest_box: gr.update(label=t("digest_title")),
+                self.digest_intro: t("digest_intro"),
+                self.digest_show: gr.update(value=t("digest_preview")),
+                self.digest_to: gr.update(label=t("digest_to")),
+                self.digest_send: gr.update(value=t("digest_send")),
+                self.digest_result: "", self.digest_frame: ""}

@@ -110,6 +110,7 @@ def companion(cache: weakref.WeakKeyDictionary, catalog: Catalog, registry) -> C
         settings = catalog.settings.model_copy(update={"min_group_size": 1})
         other = Catalog(catalog.db_path, settings=settings, registry=registry)
         cache[catalog] = other
+        catalog.attach(other)  # a load closes the app's catalog: the file is then free
     return other
 
 
