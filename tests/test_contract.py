@@ -38,8 +38,6 @@ KNOWN = {
     # Demo tuning keyed by value: a connect-time factor per region, generation per table.
     ("assistant/store/demo.py", "regions"),
     ("assistant/store/demo.py", "tables"),
-    # Platform names count as neither language when telling a question's language.
-    ("assistant/agent/planner.py", "platforms"),
 }
 
 

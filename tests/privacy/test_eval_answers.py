@@ -3,7 +3,7 @@
 Each conversation of tests/eval/questions.yaml goes through the offline planner and the
 catalog on the test demo database (3,000 users, minimum group size 10), turn after turn
 in one Conversation, as in the app. A question loses its answer when a call is withheld.
-On this small database 9 of 319 calls are: each leaves out a group that really is small
+On this small database 8 of 319 calls are: each leaves out a group that really is small
 (Vietnam's few non-Android users of a weekend, India's web users of a week, the
 Philippines' callers of one connect-time bucket) — checked here with the metric itself,
 run without the rules. Answers whose rows are all hidden (fewer than 10 payers, say) are
@@ -24,8 +24,7 @@ from assistant.metrics.catalog import Catalog
 from assistant.metrics.privacy import Withheld
 from tests.test_planner import EVAL
 
-LOST = {"en-59", "zh-60", "en-fu-07", "zh-fu-02", "zh-fu-07", "en-t08", "en-t10", "zh-t07",
-        "zh-t09"}
+LOST = {"en-59", "zh-60", "en-fu-07", "zh-fu-02", "zh-fu-07", "en-t10", "zh-t09", "zh-h13"}
 
 
 def run_eval(catalog: Catalog) -> tuple[int, list[tuple[str, ToolCall, Withheld]]]:

@@ -257,14 +257,14 @@ def plan(
     return Plan(lang, calls)
 
 
-def hint(tool: str, per_language: int = 2) -> str:
+def hint(tool: str, per_language: int = 1) -> str:
     """Example wordings of a metric for the hosted model's tool description: the same
     labelled questions that train the offline model, so both planners share one vocabulary."""
     from assistant.agent.understand.intent import labelled
     from assistant.agent.understand.text import HAN
 
     questions = labelled().get(tool, [])
-    short = [q for q in questions if len(q) <= 60]
+    short = [q for q in questions if len(q) <= 45]
     en = [q for q in short if not HAN.search(q)][:per_language]
     zh = [q for q in short if HAN.search(q)][:per_language]
     if not en and not zh:

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.agent.understand.calls import Language
 from assistant.prompts import load_yaml
+from assistant.store.contract import PLATFORMS
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -83,7 +84,7 @@ def detect_language(text: str) -> Language:
     words = [
         w
         for w in _WORD.findall(text)
-        if not (w.isupper() or any(c.isdigit() for c in w) or w.lower() in ("ios", "android"))
+        if not (w.isupper() or any(c.isdigit() for c in w) or w.lower() in PLATFORMS)
     ]
     return "zh" if han and han >= len(words) else "en"
 
