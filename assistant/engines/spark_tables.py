@@ -79,7 +79,7 @@ def export_parquet(db_path: Path, folder: Path) -> dict[str, int]:
         for table in RAW_TABLES:
             target = folder / f"{table}.parquet"
             con.table(table).write_parquet(str(target), compression="zstd")
-            (counts[table],) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            ((counts[table],),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
     finally:
         con.close()
     return counts
@@ -129,7 +129,7 @@ def _statements(tz: str, version: str) -> list[tuple[str, str, exp.Expression | 
         if isinstance(tree, exp.Create):
             steps.append(("create", tree.this.name, tree.expression))
         elif isinstance(tree, exp.Drop):
-            steps.append(("drop", tree.this.name, None))
+            steps.append(("drop", tree.args["tables"][0].name, None))
         else:
             raise AssertionError(f"unexpected rollup statement {tree.key}")
     return steps
