@@ -39,6 +39,7 @@ SESSION_CONF = {
 }
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "4",  # demo-sized data on a few cores
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
@@ -215,3 +216,17 @@ class SparkEngine:
                 self._spark.stop()
             self._spark = None
             self._version = None
+
+
+def build_and_write(settings: Settings, db_path: Path, tz: str) -> tuple[float, str]:
+    """The rollup batch job: build every rollup for `tz` on Spark and write it as Parquet."""
+    where = spark_tables.Locations.from_settings(settings, Path(db_path))
+    spark = new_session(settings)
+    try:
+        spark_tables.register_raw(spark, where)
+        version = spark_tables.data_version(spark)
+        seconds = spark_tables.build_rollups(spark, where, tz, version, write=True)
+    finally:
+        if settings.spark_remote:
+            spark.stop()
+    return seconds, f"{where.rollups.rstrip('/')}/{spark_tables.zone_key(tz)}"
