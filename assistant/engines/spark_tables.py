@@ -140,7 +140,7 @@ def build_rollups(
 ) -> float:
     """Build every rollup for zone `tz` in this session; with `write`, as Parquet files.
 
-    Without `write` the tables live in this session only (cached), as DuckDB's TEMP ones.
+    Without `write` the tables live in this session only, as DuckDB's TEMP ones.
     rollup_info is marked as building first and written last, so a build cut short is
     never taken for a current one.
     """
@@ -158,8 +158,9 @@ def build_rollups(
             df.write.mode("overwrite").parquet(path)
             df = spark.read.parquet(path)
         else:
-            df = df.cache()
-            df.count()  # materialise now: later steps read it
+            # materialised now, without its lineage: a query reading it is planned against
+            # the stored rows, not against the whole build again
+            df = df.localCheckpoint()
         df.createOrReplaceTempView(table)
     elapsed = time.perf_counter() - t0
     log.info("Spark rollups for %s built in %.1f s", tz, elapsed)

@@ -100,17 +100,15 @@ def test_same_rows_on_spark(catalogs, zone: str, name: str, args: dict[str, Any]
     assert differences(expected.rows, got.rows) == []
 
 
-def test_hand_checked_figure_on_spark(catalogs, demo_db) -> None:
+def test_hand_checked_figure_on_spark(catalogs) -> None:
     """Not only equal to DuckDB: right. Users active on 2026-11-22, counted by hand."""
-    import duckdb
-
-    con = duckdb.connect(str(demo_db), read_only=True)
-    ((by_hand,),) = con.execute(
+    duck, spark = catalogs("UTC")
+    cur = duck.con.cursor()
+    ((by_hand,),) = cur.execute(
         "SELECT count(DISTINCT user_id) FROM sessions "
         "WHERE started_at >= TIMESTAMP '2026-11-22' AND started_at < TIMESTAMP '2026-11-23'"
     ).fetchall()
-    con.close()
-    _, spark = catalogs("UTC")
+    cur.close()
     result = spark.run("active_users", {"start": "2026-11-22", "end": "2026-11-22"})
     assert result.rows[0]["active_users"] == by_hand > 0
 
