@@ -189,22 +189,25 @@ class SparkEngine:
         timer = threading.Timer(timeout_s, stop)
         spark.addTag(tag)
         timer.start()
+        late = QueryTimeout(
+            f"The query took longer than {timeout_s:g} s and was stopped.",
+            hint="Try a shorter date range or fewer breakdowns.",
+        )
         try:
             df = spark.sql(text)
             rows = [tuple(r) for r in df.take(max_rows + 1)]
             columns = list(df.columns)
         except Exception as exc:  # noqa: BLE001 - Spark reports through many exception types
             if fired.is_set():
-                raise QueryTimeout(
-                    f"The query took longer than {timeout_s:g} s and was stopped.",
-                    hint="Try a shorter date range or fewer breakdowns.",
-                ) from None
+                raise late from None
             raise DataError(
                 f"Spark could not run {metric.name}: {str(exc).splitlines()[0][:300]}"
             ) from exc
         finally:
             timer.cancel()
             spark.removeTag(tag)
+        if fired.is_set():  # over the limit while still planning: no job to cancel then
+            raise late
         if len(rows) > max_rows:
             log.warning("result cut to %d rows", max_rows)
             rows = rows[:max_rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import duckdb
@@ -82,3 +83,23 @@ def test_parameters_are_typed_literals_not_text() -> None:
     assert "x') OR TRUE --" in strings
     assert literal([], "platform_list").sql("spark") == "CAST(ARRAY() AS ARRAY<STRING>)"
     assert literal(date(2026, 1, 2), "date").sql("spark") == "CAST('2026-01-02' AS DATE)"
+
+
+DUCKDB_ONLY = re.compile(
+    r"\b(EPOCH_US|YEARWEEK|TO_DAYS|GENERATE_SUBSCRIPTS|TIMEZONE|DATE_BIN|DAYOFWEEK"
+    r"|GENERATE_SERIES|LIST_CONTAINS|LENGTH)\(|MATERIALIZED|%G|%V"
+)
+
+
+def test_no_duckdb_only_construct_survives() -> None:
+    """Without Spark: every metric transpiles, and nothing DuckDB-only is left in it."""
+    from assistant.engines.spark import SparkQuery
+
+    for metric in get_registry():
+        query = SparkQuery(metric)
+        values = {name: [] if kind.endswith("_list") else date(2026, 11, 1) if kind == "date"
+                  else 1 if kind == "int" else "none" for name, kind in query.types.items()}
+        text = query.bind(values)
+        assert not list(sqlglot.parse_one(text, read="spark").find_all(sqlglot.exp.Placeholder))
+        assert DUCKDB_ONLY.search(text.upper()) is None, (metric.name, DUCKDB_ONLY.search(
+            text.upper()))

@@ -136,3 +136,17 @@ def test_row_cap_holds_on_spark(catalogs, demo_db) -> None:
     capped = Catalog(demo_db, settings=spark.settings.model_copy(update={"max_result_rows": 3}))
     capped.engine = spark.engine
     assert len(capped.run("active_users", {"group_by": "day"}).rows) == 3
+
+
+def test_time_limit_holds_on_spark(catalogs, demo_db, monkeypatch) -> None:
+    from assistant.errors import QueryTimeout
+    from assistant.metrics.catalog import Catalog
+
+    _, spark = catalogs("UTC")
+    engine = spark.engine
+    monkeypatch.setattr(engine, "settings",
+                        engine.settings.model_copy(update={"spark_query_timeout_s": 0.05}))
+    fresh = Catalog(demo_db, settings=spark.settings)
+    fresh.engine = engine
+    with pytest.raises(QueryTimeout):
+        fresh.run("active_users", {"group_by": "week"})
