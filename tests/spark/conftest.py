@@ -17,8 +17,6 @@ import pytest
 from assistant.config import Settings
 from assistant.metrics.catalog import Catalog
 
-ZONES = ("UTC", "America/New_York")  # the second has its DST change inside the demo range
-
 
 def _missing() -> str | None:
     if importlib.util.find_spec("pyspark") is None:
