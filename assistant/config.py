@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(10.0, gt=0)
     max_result_rows: int = Field(5000, ge=1)
     max_question_chars: int = Field(500, ge=10)
+
+    # Where the metrics run: the embedded DuckDB file, or Apache Spark for data that has
+    # outgrown one machine (same vetted SQL, transpiled; see assistant/engines).
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    spark_remote: str | None = None  # Spark Connect URL, sc://host:15002; unset: local Spark
+    spark_master: str = "local[2]"  # the local Spark's master when spark_remote is unset
+    # The tables: one <table>.parquet (file or folder) per table in this folder or URL
+    # (default: <db_path without suffix>_parquet), or the catalog database holding them.
+    spark_data: str | None = None
+    spark_database: str | None = None
+    spark_rollups: str | None = None  # where Spark writes its rollups (default: <data>/rollups)
+    spark_query_timeout_s: float = Field(120.0, gt=0)  # a cluster job starts slower
 
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "ASSISTANT_OPENAI_API_KEY")

@@ -49,16 +49,23 @@ WITH chosen AS (
     -- (1 << its position in the catalog's action list); empty means the default ones
     SELECT c.action, c.pos, CAST(1 << (b.i - 1) AS INTEGER) AS bit
     FROM (
-        SELECT unnest(acts) AS action, generate_subscripts(acts, 1) AS pos
+        -- positions by value: the list has no repeats (parameters are deduplicated)
+        SELECT action, array_position(acts, action) AS pos
         FROM (
-            SELECT CASE WHEN len($actions) = 0 THEN ['chat_start', 'room_join', 'call']
-                        ELSE $actions END AS acts
+            SELECT unnest(acts) AS action, acts
+            FROM (
+                SELECT CASE WHEN len($actions) = 0 THEN ['chat_start', 'room_join', 'call']
+                            ELSE $actions END AS acts
+            )
         )
     ) c
     JOIN (
-        SELECT unnest(names) AS action, generate_subscripts(names, 1) AS i
-        FROM (SELECT ['chat_start', 'room_join', 'call', 'message_sent', 'follow',
-                      'live_start', 'gift_sent', 'match_request', 'ai_chat_start'] AS names)
+        SELECT action, array_position(names, action) AS i
+        FROM (
+            SELECT unnest(names) AS action, names
+            FROM (SELECT ['chat_start', 'room_join', 'call', 'message_sent', 'follow',
+                          'live_start', 'gift_sent', 'match_request', 'ai_chat_start'] AS names)
+        )
     ) b ON b.action = c.action
 ),
 mask AS (

@@ -101,6 +101,64 @@ def _parse_set(metric, pairs: list[str]) -> dict:
     return args
 
 
+@app.command()
+def rollups(
+    engine: Annotated[
+        str, typer.Option(help="duckdb (in the database file) or spark (Parquet files).")
+    ] = "duckdb",
+    zone: Annotated[
+        str | None, typer.Option(help="Reporting time zone (default: settings).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Rebuild the rollup tables the metrics read, for one reporting time zone."""
+    settings = get_settings()
+    tz = zone or settings.report_timezone
+    try:
+        if engine == "duckdb":
+            from assistant.store import db as store
+            from assistant.store import rollups as derived
+
+            con = store.connect_write(_db(db))
+            try:
+                seconds = derived.rebuild(con, tz)
+            finally:
+                con.close()
+            where = str(_db(db))
+        elif engine == "spark":
+            from assistant.engines.spark import build_and_write
+
+            seconds, where = build_and_write(settings, _db(db), tz)
+        else:
+            raise UserError(f"Unknown engine {engine!r}.", hint="Use duckdb or spark.")
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"Rollups for {tz} built in {seconds:.1f} s ({engine}: {where})",
+                  highlight=False)
+
+
+@app.command("export-parquet")
+def export_parquet(
+    to: Annotated[
+        Path | None, typer.Option("--to", help="Folder (default: next to the database).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write each table of the database as <table>.parquet, for Spark to read."""
+    from assistant.engines.spark_tables import default_parquet_dir
+    from assistant.engines.spark_tables import export_parquet as export
+
+    path = _db(db)
+    folder = to or default_parquet_dir(path)
+    try:
+        counts = export(path, folder)
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"Tables written to {folder}", highlight=False)
+    for table, n in counts.items():
+        console.print(f"  {table:<11} {n:>12,} rows")
+
+
 @app.command("metrics")
 def list_metrics(
     lang: Annotated[str, typer.Option(help="en or zh")] = "en",

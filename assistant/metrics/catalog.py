@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import logging
@@ -18,12 +17,13 @@ from typing import Any
 import duckdb
 
 from assistant.config import Settings, get_settings
+from assistant.engines.base import Engine, open_engine
 from assistant.errors import DataError
 from assistant.metrics import privacy
 from assistant.metrics.registry import Metric, Registry, get_registry, resolve_dates
 from assistant.present.numbers import fmt
 from assistant.prompts import text
-from assistant.store import db, rollups
+from assistant.store import db
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,11 @@ class MetricResult:
 
 
 class Catalog:
-    """The metric catalog bound to one database: validates, runs, suppresses."""
+    """The metric catalog bound to one database: validates, runs, suppresses.
+
+    The queries run on the engine the settings name (DuckDB, or Spark); everything here
+    (parameters, privacy, suppression, caching, notes) is the same on every engine.
+    """
 
     def __init__(
         self,
@@ -136,49 +140,36 @@ class Catalog:
         self.settings = settings or get_settings()
         self.db_path = Path(db_path or self.settings.db_path)
         self.registry = registry or get_registry()
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self.engine: Engine = open_engine(self.settings, self.db_path, self.registry)
         self._range: db.DataRange | None = None
         self._lock = threading.Lock()
-        self._run_lock = threading.Lock()
-        self._temp_rollups = False
         # results by (metric, params, zone, data version); post-suppression, handed out as copies
         self._cache: OrderedDict[tuple, MetricResult] = OrderedDict()
-        self._version: str | None = None
         self.executions = 0  # metric queries actually run (cache misses)
         self._loaded: dict[tuple[str, str | None], bool] = {}  # optional source -> has rows
         self._companions: list[Catalog] = []  # catalogs on the same file, closed with this one
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
-        with self._lock:
-            if self._con is None:
-                con = db.connect_read(self.db_path)
-                # rollups built for another zone or data (or none): TEMP copies shadow them,
-                # seen only by this connection itself, so queries then run on it in turn
-                self._temp_rollups = not rollups.is_current(con, self.settings.report_timezone)
-                if self._temp_rollups:
-                    rollups.rebuild(con, self.settings.report_timezone, temp=True)
-                # a read-only connection sees no later writes: one version per connection
-                self._version = con.execute("SELECT data_version FROM rollup_info").fetchone()[0]
-                self._con = con
-            return self._con
+        """The DuckDB connection (the embedded engine only)."""
+        con = getattr(self.engine, "con", None)
+        if con is None:
+            raise DataError(f"The {self.engine.name} engine has no DuckDB connection.")
+        return con
 
     def close(self) -> None:
         """Release the file (a loader needs it), forgetting what was cached."""
         for other in self._companions:
             other.close()
         with self._lock:
-            if self._con is not None:
-                self._con.close()
-            self._con = None
+            self.engine.close()
             self._range = None
-            self._version = None
             self._cache.clear()
 
     @property
     def data_range(self) -> db.DataRange:
         if self._range is None:
-            self._range = db.data_range(self.con, self.settings.report_timezone)
+            self._range = self.engine.data_range(self.settings.report_timezone)
         return self._range
 
     def latest_day(self) -> date:
@@ -212,11 +203,10 @@ class Catalog:
         for ref, table in OPTIONAL_SOURCES.items():
             if not re.search(rf"\b{ref}\b", metric.sql):
                 continue
-            if (table, self._version) not in self._loaded:
-                _, rows = db.run_query(self.con, f"SELECT 1 FROM {table} LIMIT 1", {},
-                                       timeout_s=self.settings.query_timeout_s, max_rows=1)
-                self._loaded[(table, self._version)] = bool(rows)
-            if not self._loaded[(table, self._version)]:
+            key = (table, self.engine.version)
+            if key not in self._loaded:
+                self._loaded[key] = self.engine.has_rows(table)
+            if not self._loaded[key]:
                 msg = " ".join(text("no_source_data", lang, table=table, metric=metric.title[lang])
                                for lang in ("en", "zh"))
                 raise DataError(msg)
@@ -226,9 +216,8 @@ class Catalog:
         self._check_sources(metric)
         notes = values.pop("_notes")
         bound = self._bind(metric, values)
-        con = self.con
         key = (name, json.dumps(bound, sort_keys=True, default=str),
-               self.settings.report_timezone, self._version)
+               self.settings.report_timezone, self.engine.version)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -236,12 +225,7 @@ class Catalog:
         if hit is not None:
             return _copy(hit)
         t0 = time.perf_counter()
-        with self._run_lock if self._temp_rollups else contextlib.nullcontext():
-            columns, raw = db.run_query(
-                con, metric.sql, bound,
-                timeout_s=self.settings.query_timeout_s, max_rows=self.settings.max_result_rows,
-                own_cursor=not self._temp_rollups,
-            )
+        columns, raw = self.engine.run(metric, bound, max_rows=self.settings.max_result_rows)
         elapsed = (time.perf_counter() - t0) * 1000
         rows = [dict(zip(columns, r, strict=True)) for r in raw]
         # small groups: withheld answers (raises), hidden rows and people counts
@@ -268,23 +252,19 @@ class Catalog:
 
     @property
     def version(self) -> str | None:
-        """The data version the connection sees (None before it is opened)."""
-        return self._version
+        """The data version the engine sees (None before it is opened)."""
+        return self.engine.opened_version
 
     def query(self, sql: str, bound: dict[str, Any]) -> list[dict[str, Any]]:
-        """Rows of a vetted query (a metric's or the store's) as they are, for privacy checks."""
-        con = self.con
-        with self._run_lock if self._temp_rollups else contextlib.nullcontext():
-            columns, raw = db.run_query(
-                con, sql, bound,
-                timeout_s=self.settings.query_timeout_s, max_rows=self.settings.max_result_rows,
-                own_cursor=not self._temp_rollups,
-            )
+        """Rows of a vetted store query (DuckDB SQL) as they are, for privacy checks."""
+        columns, raw = self.engine.run_sql(sql, bound, max_rows=self.settings.max_result_rows)
         return [dict(zip(columns, r, strict=True)) for r in raw]
 
     def measure(self, metric: Metric, values: dict[str, Any]) -> list[dict[str, Any]]:
         """A metric's rows for resolved parameters, unsuppressed and uncached: never shown."""
-        return self.query(metric.sql, self._bind(metric, values))
+        columns, raw = self.engine.run(metric, self._bind(metric, values),
+                                       max_rows=self.settings.max_result_rows)
+        return [dict(zip(columns, r, strict=True)) for r in raw]
 
 
 def _copy(result: MetricResult) -> MetricResult:

@@ -168,6 +168,13 @@ def data_range(con: duckdb.DuckDBPyConnection, tz: str = "UTC") -> DataRange:
     ).fetchone()
     (n_users,) = cur.execute("SELECT count(*) FROM users").fetchone()
     cur.close()
+    return range_from(first, last, n_users, n_sessions, tz)
+
+
+def range_from(
+    first: datetime | None, last: datetime | None, n_users: int, n_sessions: int, tz: str
+) -> DataRange:
+    """The range from the first and last session start (UTC) and the table sizes."""
     if last is None:
         return DataRange(None, None, None, n_users, 0)
     zone = ZoneInfo(tz)

@@ -100,10 +100,10 @@ def sizes_catalog(catalog: Catalog) -> Catalog:
 
 def companion(cache: weakref.WeakKeyDictionary, catalog: Catalog, registry) -> Catalog:
     """A catalog beside `catalog` (same file, zone and data version) with sizes kept."""
-    catalog.con  # noqa: B018 - opened, so its data version is known
+    catalog.engine.version  # noqa: B018 - opened, so its data version is known
     other = cache.get(catalog)
-    if other is not None and other._version is not None and (
-            other.db_path != catalog.db_path or other._version != catalog._version):
+    if other is not None and other.version is not None and (
+            other.db_path != catalog.db_path or other.version != catalog.version):
         other.close()  # the data changed under the app: read the new data
         other = None
     if other is None:

@@ -81,7 +81,7 @@ def protect(
 def sizes(catalog: Catalog, metric: Metric, params: dict[str, Any]) -> dict[tuple, int]:
     """The size column of the whole answer (no breakdown) per row label, for `params`."""
     kind = rules_for(metric.name).population
-    if kind in population.SQL:
+    if kind in population.SQL and catalog.engine.name == "duckdb":
         return _from_cells(catalog, metric, kind, params)
     values = _whole(metric, params)
     return _cached(catalog, _run_key(metric, params),
