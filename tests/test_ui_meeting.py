@@ -95,7 +95,9 @@ def ask(page, question: str) -> None:
 
 def choose(page, selector: str, option: str) -> None:
     """Pick one option of a Gradio dropdown, as a person does."""
-    page.locator(f"{selector} input").first.click()
+    box = page.locator(f"{selector} input").first
+    box.click()
+    box.fill(option)  # long lists (every country) show the matching options only
     page.get_by_role("option", name=option, exact=True).click()
 
 
@@ -124,7 +126,9 @@ def active_in(db: Path, start: date, end: date, country: str | None = None) -> i
 def test_changing_the_breakdown_reruns_the_metric_and_a_typed_follow_up_builds_on_it(
     page, demo_db: Path
 ) -> None:
-    ask(page, "What is the paid conversion rate by platform?")
+    # (lasting connections, not paid conversion: a country's payers are under the minimum
+    # group size on this small demo, so its row would be hidden)
+    ask(page, "What share of users have lasting connections, by platform?")
     table = page.locator("#table")
     expect(table).to_contain_text("Android")
     bot_rows = page.locator("#chat .bot-row").count()
@@ -138,13 +142,13 @@ def test_changing_the_breakdown_reruns_the_metric_and_a_typed_follow_up_builds_o
     brazil = table.locator("[role=row]", has_text="Brazil").first.locator(
         "[role=gridcell]").nth(1).inner_text()
     assert int(brazil.replace(",", "")) == active_in(demo_db, start, end, "BR")
-    # A typed follow-up starts from the changed answer: still by country, now for Indonesia.
-    ask(page, "And for Indonesia?")
-    expect(table).to_contain_text("Indonesia")
-    expect(table).not_to_contain_text("Brazil")
+    # A typed follow-up starts from the changed answer: still by country, now for iOS.
+    ask(page, "And for iOS only?")
+    expect(table).to_contain_text("Brazil")
     step = page.locator("#chat .thought-group").last
     step.locator(".title").first.click()
     expect(step).to_contain_text("group_by country")
+    expect(step).to_contain_text("ios")
 
 
 def test_period_and_market_controls(page, demo_db: Path) -> None:
@@ -355,10 +359,10 @@ def technical_names() -> set[str]:
     both languages: they are identifiers, not interface words.
     """
     from assistant.metrics.registry import ACTIONS, get_registry
-    from assistant.store.loader import SPECS
+    from assistant.store.contract import TABLES
 
-    names = set(ACTIONS) | set(SPECS)
-    for spec in SPECS.values():
+    names = set(ACTIONS) | set(TABLES)
+    for spec in TABLES.values():
         names |= {c.name for c in spec.columns} | {a for c in spec.columns for a in c.allowed}
     for metric in get_registry():
         names |= set(metric.params) | {str(a) for p in metric.params.values() for a in p.allowed}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,11 @@ class DuckDBEngine:
     def close(self) -> None:
         with self._lock:
             if self._con is not None:
-                self._con.close()
+                try:
+                    self._con.close()
+                except duckdb.Error:  # busy with a query of another thread: stop it first
+                    self._con.interrupt()
+                    time.sleep(0.05)
+                    self._con.close()
             self._con = None
             self._version = None

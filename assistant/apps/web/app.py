@@ -195,6 +195,7 @@ def serve(
     credentials = parse_auth(auth)
     app = App(db_path, settings)
     demo = build(app)
+    app.watch_alerts = True  # built: everything is imported, the background work may start
     demo.web_app = app  # the shared state, for whoever embeds or stops the app
     demo.queue(default_concurrency_limit=settings.web_concurrency, max_size=100)
     if warm_up and app.start_problem is None:

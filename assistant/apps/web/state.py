@@ -101,6 +101,7 @@ class App:
         self._alerts: list = []
         self._alerts_for: object = _NOT_YET
         self._alerts_busy = False
+        self.watch_alerts = False  # set once the page is built (serve): no imports race it
         try:
             self.catalog.data_range  # noqa: B018 - say plainly when the file cannot be read
         except UserError as exc:
@@ -153,7 +154,7 @@ class App:
         reads every headline figure's history): the status bar never waits for it."""
         version = self.catalog.version
         with self._alerts_lock:
-            if self._alerts_for != version and not self._alerts_busy:
+            if self.watch_alerts and self._alerts_for != version and not self._alerts_busy:
                 self._alerts_busy = True
                 threading.Thread(target=self._find_alerts, args=(version,), daemon=True).start()
             found = self._alerts if self._alerts_for == version else []
