@@ -89,6 +89,85 @@ def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
     return None, codes[:3]
 
 
+@lru_cache(maxsize=1)
+def _sounds() -> dict[tuple[str, ...], tuple[str, str]]:
+    """The toneless pinyin of every Chinese place name -> code (homophone misspellings)."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[tuple[str, ...], tuple[str, str]] = {}
+    for term, code in _place_terms().items():
+        if 2 <= len(term) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", term):
+            out.setdefault(tuple(lazy_pinyin(term)), (term, code))
+    return out
+
+
+def _common_word(text: str) -> bool:
+    """An everyday Chinese word ("太过" sounds like 泰国) is not a misspelt place."""
+    import jieba
+
+    return jieba.dt.FREQ.get(text, 0) >= 50
+
+
+def _homophones(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Chinese runs that sound exactly like a place name but are written with another
+    character ("越男" for 越南, "菲律滨" for 菲律宾), longest first."""
+    from pypinyin import lazy_pinyin
+
+    sounds = _sounds()
+    out: list[tuple[int, int, str]] = []
+    for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
+        run = m.group(0)
+        py = lazy_pinyin(run)
+        if len(py) != len(run):
+            continue
+        import jieba
+
+        cuts = {0}
+        for w in jieba.lcut(run):
+            cuts.add(max(cuts) + len(w))  # a name starts and ends where words do
+        i = 0
+        while i < len(run) - 1:
+            hit = None
+            for n in range(min(6, len(run) - i), 1, -1):
+                a, b = m.start() + i, m.start() + i + n
+                if any(x < b and a < y for x, y in taken + [(s, e) for s, e, _ in out]):
+                    continue
+                name, code = sounds.get(tuple(py[i : i + n]), ("", ""))
+                written = run[i : i + n]
+                same = sum(x == y for x, y in zip(name, written, strict=False))
+                aligned = i in cuts and i + n in cuts
+                if code and aligned and 2 * same >= n and not _common_word(written):
+                    hit = (a, b, code)
+                    break
+            if hit:
+                out.append(hit)
+                i += hit[1] - hit[0]
+            else:
+                i += 1
+    return out
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "ly")
+
+
+def _ordinary(word: str) -> bool:
+    """A lower-case word that is a known question word once an English ending is taken off
+    ("cohorts", "chatting"), or that carries a verb ending no place name has."""
+    low = word.lower()
+    known = _known_words()
+    if low in known:
+        return True
+    if not word.islower():
+        return False
+    for suffix in _SUFFIXES:
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            stem = low[: -len(suffix)]
+            doubled = stem[-1:] == stem[-2:-1] and stem[:-1] in known  # "chatting"
+            if stem in known or stem + "e" in known or doubled:
+                return True
+    return low.endswith(("ing", "ed"))
+
+
 def _nearest(word: str) -> float:
     pool = [t for t in _place_terms() if t.isascii()]
     hit = process.extractOne(word.casefold(), pool, scorer=_similarity)
@@ -97,12 +176,11 @@ def _nearest(word: str) -> float:
 
 def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     """Latin words that look like place names and are not ordinary question words."""
-    known = _known_words()
     cues = "|".join(vocab()["place_cues"]["en"])
     out = []
     for m in re.finditer(r"[A-Za-z][A-Za-z'-]{3,}", text):
         word = re.sub(r"'s?$", "", m.group(0))  # possessive: "Brazil's"
-        if any(a < m.end() and m.start() < b for a, b in taken) or word.lower() in known:
+        if any(a < m.end() and m.start() < b for a, b in taken) or _ordinary(word):
             continue
         before = text[: m.start()]
         cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
@@ -119,7 +197,7 @@ def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     sounds = set(vocab()["place_cues"]["zh_sounds"])
     follow = "|".join(vocab()["place_cues"]["zh_after"])
     out = []
-    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?)(?={follow})", text):
+    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?)(?=\s*(?:{follow}))", text):
         a, b = m.span(1)
         while a < b and (a, b) and any(x <= a < y for x, y in taken):
             a += 1
@@ -165,8 +243,15 @@ def find_entities(norm: str, low: str) -> Entities:
         if not any(x < b and a < y for x, y in spans):
             ent.platforms.append(value)
             spans.append((a, b))
+    for a, b, code in _homophones(norm, spans):
+        (ent.regions if _kind(code) == "region" else ent.countries).append(code)
+        spans.append((a, b))
+    languages = vocab()["language_demonyms"]
     for a, b, word in _candidates_en(norm, spans) + _candidates_zh(norm, spans):
         code, suggested = _fuzzy(word, han=not word.isascii())
+        speech = re.search(r"(?i)\b(?:in|into|to)\s+$", norm[:a])
+        if word.lower() in languages and word[:1].isupper() and not speech:
+            code = languages[word.lower()]
         if code:
             (ent.regions if _kind(code) == "region" else ent.countries).append(code)
         else:

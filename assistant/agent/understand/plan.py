@@ -4,6 +4,7 @@ the call (or a reply with choices). Every word list and reply text is in prompts
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -93,13 +94,14 @@ def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tupl
     periods, spans = find_periods(low, latest)
     low, norm = blank(low, spans), blank(norm, spans)
     ent = find_entities(norm, low)
-    group, reset_group, _ = find_breakdown(low)
+    group, reset_group, read = find_breakdown(low)
     reset = {what for what, words in vocab()["reset"].items() if any_of(words, low)}
     if reset_group:
         reset.add("group_by")
     slots: dict[str, Any] = {
         "countries": ent.countries, "regions": ent.regions, "platforms": ent.platforms,
         "reset": reset, "unknown": ent.unknown, "low": low,
+        "rest": blank(low, ent.spans + read),
     }
     if group:
         slots["group_by"] = group
@@ -107,6 +109,16 @@ def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tupl
     if iso:
         slots["start"], slots["end"] = iso[0]
     return slots, iso, periods
+
+
+def _fragment(rest: str) -> bool:
+    """Nothing but slots and filler words is left ("daily for the last 2 weeks pls",
+    "按天看最近两周"): a follow-up that changes only what it names."""
+    filler = vocab()["filler"]
+    words = [w for w in re.findall(r"[a-z]+", rest) if w not in filler["en"]]
+    han = re.sub("|".join(map(re.escape, sorted(filler["zh"], key=len, reverse=True))), "",
+                 "".join(re.findall(r"[\u4e00-\u9fff]", rest)))
+    return len(words) + len(han) <= 1
 
 
 def _action_share(low: str, spec: dict[str, Any]) -> str | None:
@@ -179,10 +191,14 @@ def plan(
     follow_word = any_of(v["followup"], low)
     metric_rank = [(t, p) for t, p in ranked if t in METRICS]
     best_metric, p_metric = metric_rank[0]
+    fragment = previous is not None and has_slots and _fragment(slots["rest"])
     is_follow = previous is not None and (
         top in ("followup", "unclear") or follow_word or (has_slots and p1 < CONFIDENT)
+        or fragment
     )
     tool: str | None = rule
+    if tool is None and fragment and previous is not None and previous.name in METRICS:
+        tool = previous.name
     if tool is None and (top not in METRICS or p1 < CONFIDENT):
         tool = next((t for t, words in v["soft"].items() if any_of(words, low)), None)
     if tool is None and top in METRICS and p1 >= CONFIDENT:
