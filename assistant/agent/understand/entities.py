@@ -180,9 +180,12 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     out = []
     for m in re.finditer(r"[A-Za-z][A-Za-z'-]{3,}", text):
         word = re.sub(r"'s?$", "", m.group(0))  # possessive: "Brazil's"
-        if any(a < m.end() and m.start() < b for a, b in taken) or _ordinary(word):
-            continue
         before = text[: m.start()]
+        language = word.lower() in vocab()["language_demonyms"] and word[0].isupper()
+        if any(a < m.end() and m.start() < b for a, b in taken) or (
+            _ordinary(word) and not language
+        ):
+            continue
         cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
         capital = word[0].isupper() and not word.isupper() and before.strip() != ""
         if cued or capital:
