@@ -135,7 +135,7 @@ def _homophones(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
                 name, code = sounds.get(tuple(py[i : i + n]), ("", ""))
                 written = run[i : i + n]
                 same = sum(x == y for x, y in zip(name, written, strict=False))
-                aligned = i in cuts and i + n in cuts
+                aligned = i in cuts and i + n in cuts and not _PARTICLES.intersection(written)
                 if code and aligned and 2 * same >= n and not _common_word(written):
                     hit = (a, b, code)
                     break
@@ -146,6 +146,9 @@ def _homophones(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
                 i += 1
     return out
 
+
+# Function characters no place name is misspelt with ("影响大吗" is not 大马, Malaysia).
+_PARTICLES = frozenset("吗呢吧啊的了么嘛呀哦哪那这是在有和与及跟还也都就很太")
 
 _SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "ly")
 

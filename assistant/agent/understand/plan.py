@@ -208,6 +208,11 @@ def plan(
     elif tool is None and is_follow and previous is not None and has_slots:
         tool = previous.name
     cue = explain.cues(low)
+    if is_follow and previous is not None and cue["compare"]:
+        for key in explain.SEGMENT_KEYS:  # "BR paid conversion" then "和墨西哥比"
+            before = previous.args.get(key) or []
+            if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
+                slots[key] = [*before, *slots[key]]
     pair = explain.segment_pair(slots)
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
     wants_change = (
@@ -268,6 +273,8 @@ def plan(
     for name in tools:
         base = carried(previous, name) if is_follow else {}
         args = merge(name, base, slots, spec, add)
+        if name == "explain_change" and "figure" not in args:
+            args["figure"] = explain.previous_figure(previous) or "dau"
         fill_defaults(name, args, latest_day)
         calls.append(ToolCall(name, args))
     return Plan(lang, calls)
