@@ -3,8 +3,12 @@ by people who did not look at the planner's vocabulary (tests/eval/dev.yaml)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
+
+from assistant.agent.planner import ToolCall, plan
 from tests.test_planner import _load_eval, report, run_eval
 
 DEV = Path(__file__).parent / "eval" / "dev.yaml"
@@ -33,3 +37,95 @@ def test_dev_accuracy() -> None:
     rows, _ = run_eval(DEV)
     report(rows)
     assert sum(r["ok"] for r in rows) / len(rows) >= DEV_FLOOR
+
+
+# --- what the development set taught, pinned as focused cases ---------------------------------
+
+LATEST = date(2026, 11, 25)
+
+
+def _calls(question: str, previous: ToolCall | None = None) -> list[tuple[str, dict]]:
+    result = plan(question, latest_day=LATEST, previous=previous)
+    return [(c.name, c.args) for c in result.calls]
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("越男的日活", "VN"), ("菲律滨的付费率", "PH"), ("莫西哥的付费", "MX"), ("韩过的次留", "KR")],
+)
+def test_chinese_homophone_misspellings_are_read_as_the_place(question: str, code: str) -> None:
+    ((_, args),) = _calls(question)
+    assert args["countries"] == [code]
+
+
+@pytest.mark.parametrize(
+    "question", ["越来越难了，日活怎么样", "接通超过1秒的通话影响大吗", "太过分了日活"]
+)
+def test_everyday_words_that_sound_like_a_place_are_not_places(question: str) -> None:
+    ((_, args),) = _calls(question)
+    assert "countries" not in args
+
+
+@pytest.mark.parametrize(
+    ("question", "codes"),
+    [("Turks DAU", ["TR"]), ("DAU of Germans and Saudis", ["DE", "SA"]),
+     ("Germans and French users DAU", ["DE", "FR"])],
+)
+def test_nationality_words(question: str, codes: list[str]) -> None:
+    ((_, args),) = _calls(question)
+    assert sorted(args["countries"]) == sorted(codes)
+
+
+@pytest.mark.parametrize(
+    "question", ["DAU last week, answer in French", "DAU last week, answer in Chinese"]
+)
+def test_a_language_after_in_is_not_a_place(question: str) -> None:
+    ((_, args),) = _calls(question)
+    assert "countries" not in args
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["D7 retention in Brazil for cohorts from last week", "DAU from chatting users in Brazil"],
+)
+def test_ordinary_words_with_english_endings_are_not_unknown_places(question: str) -> None:
+    result = plan(question, latest_day=LATEST)
+    assert result.calls and result.calls[0].args["countries"] == ["BR"]
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [("去年12月的付费率", "2025-12-01", "2025-12-31"),
+     ("今年3月的日活", "2026-03-01", "2026-03-31"),
+     ("DAU in December last year", "2025-12-01", "2025-12-31"),
+     ("DAU march of last year", "2025-03-01", "2025-03-31")],
+)
+def test_months_of_a_relative_year(question: str, start: str, end: str) -> None:
+    ((_, args),) = _calls(question)
+    assert (args["start"], args["end"]) == (start, end)
+
+
+def test_a_fragment_keeps_the_previous_question() -> None:
+    previous = ToolCall("active_users", {"countries": ["IN"]})
+    assert _calls("daily for the last 2 weeks pls", previous) == [
+        ("active_users",
+         {"countries": ["IN"], "group_by": "day", "start": "2026-11-12", "end": "2026-11-25"})
+    ]
+
+
+def test_compare_with_another_place_on_a_follow_up() -> None:
+    previous = ToolCall("paid_conversion", {"countries": ["BR"]})
+    ((name, args),) = _calls("和墨西哥比", previous)
+    assert name == "explain_change"
+    assert args == {"figure": "paid_conversion", "countries": ["BR", "MX"], "versus": "segments"}
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "value"),
+    [("busiest hours by device type", "group_by", "platform"),
+     ("share of calls connected in under a second and activity", "threshold_ms", 1000),
+     ("日活最高的国家", "group_by", "country")],
+)
+def test_breakdown_and_threshold_wordings(question: str, key: str, value: object) -> None:
+    ((_, args),) = _calls(question)
+    assert args[key] == value

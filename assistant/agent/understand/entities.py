@@ -184,7 +184,11 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     for m in re.finditer(r"[A-Za-z][A-Za-z'-]{3,}", text):
         word = re.sub(r"'s?$", "", m.group(0))  # possessive: "Brazil's"
         before = text[: m.start()]
-        language = word.lower() in vocab()["language_demonyms"] and word[0].isupper()
+        tongues = vocab()["language_demonyms"]
+        language = word.lower() in tongues and word[0].isupper()
+        speech = re.search(r"(?i)\b(?:in|into|to)\s+$", before) is not None
+        if speech and (word.lower() in tongues or word.lower() in vocab()["languages"]):
+            continue  # "answer in French": a language, not a market
         if any(a < m.end() and m.start() < b for a, b in taken) or (
             _ordinary(word) and not language
         ):
@@ -255,8 +259,7 @@ def find_entities(norm: str, low: str) -> Entities:
     languages = vocab()["language_demonyms"]
     for a, b, word in _candidates_en(norm, spans) + _candidates_zh(norm, spans):
         code, suggested = _fuzzy(word, han=not word.isascii())
-        speech = re.search(r"(?i)\b(?:in|into|to)\s+$", norm[:a])
-        if word.lower() in languages and word[:1].isupper() and not speech:
+        if word.lower() in languages and word[:1].isupper():
             code = languages[word.lower()]
         if code:
             (ent.regions if _kind(code) == "region" else ent.countries).append(code)
