@@ -108,6 +108,7 @@ def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tupl
     iso = [(a.isoformat(), b.isoformat()) for a, b in periods]
     if iso:
         slots["start"], slots["end"] = iso[0]
+    slots["period_spans"] = spans
     return slots, iso, periods
 
 
@@ -214,6 +215,10 @@ def plan(
             if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
                 slots[key] = [*before, *slots[key]]
     pair = explain.segment_pair(slots)
+    if not is_follow and not pair and len(periods) == 1:
+        now = explain.against_now(low, slots["period_spans"][0], latest_day)
+        if now is not None:
+            periods = [now, periods[0]]  # "DAU compared with last week": this week against it
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
     wants_change = (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
