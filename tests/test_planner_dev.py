@@ -129,3 +129,33 @@ def test_compare_with_another_place_on_a_follow_up() -> None:
 def test_breakdown_and_threshold_wordings(question: str, key: str, value: object) -> None:
     ((_, args),) = _calls(question)
     assert args[key] == value
+
+
+@pytest.mark.parametrize(
+    ("question", "current", "compared"),
+    [("DAU compared with last week", ("2026-11-23", "2026-11-25"), ("2026-11-16", "2026-11-22")),
+     ("日活比上个月怎么样", ("2026-11-01", "2026-11-25"), ("2026-10-01", "2026-10-31"))],
+)
+def test_one_period_after_a_compare_word_is_set_against_now(
+    question: str, current: tuple[str, str], compared: tuple[str, str]
+) -> None:
+    ((name, args),) = _calls(question)
+    assert name == "explain_change" and args["figure"] == "dau"
+    assert (args["start"], args["end"]) == current
+    assert (args["compare_start"], args["compare_end"]) == compared
+
+
+def test_one_period_before_the_compare_word_is_the_period_looked_at() -> None:
+    ((_, args),) = _calls("DAU last week vs the week before")
+    assert (args["start"], args["end"]) == ("2026-11-16", "2026-11-22")
+    assert "compare_start" not in args  # the tool's default: the week before
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [("india dau, last 14d", "2026-11-12"), ("last 2wks paid conversion", "2026-11-12"),
+     ("pls DAU yday", "2026-11-25"), ("paid conv last mo", "2026-10-01")],
+)
+def test_short_forms_of_periods(question: str, start: str) -> None:
+    ((_, args),) = _calls(question)
+    assert args["start"] == start
