@@ -159,3 +159,15 @@ def test_one_period_before_the_compare_word_is_the_period_looked_at() -> None:
 def test_short_forms_of_periods(question: str, start: str) -> None:
     ((_, args),) = _calls(question)
     assert args["start"] == start
+
+
+@pytest.mark.parametrize("question", ["雅加达的日活", "上海用户的留存", "亚洲的日活", "Lagos DAU"])
+def test_a_city_or_unknown_area_is_asked_about_not_dropped(question: str) -> None:
+    result = plan(question, latest_day=LATEST)
+    assert not result.calls and result.kind == "unknown_place"
+
+
+@pytest.mark.parametrize("question", ["DAU by city", "女性用户的日活", "按年龄段的留存"])
+def test_data_the_contract_does_not_hold_is_out_of_scope(question: str) -> None:
+    result = plan(question, latest_day=LATEST)
+    assert not result.calls and result.kind == "out_of_scope"

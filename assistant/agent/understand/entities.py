@@ -79,7 +79,9 @@ def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
     hits = process.extract(word.casefold(), pool, scorer=_similarity, limit=6)
     codes = list(dict.fromkeys(terms[t] for t, score, _ in hits if score >= FUZZY_SUGGEST))
     best = hits[0] if hits else None
-    accept = FUZZY_ACCEPT if not han else 66
+    # A short name is one edit from many words ("Lagos" ~ Laos): asked about, not assumed.
+    short = bool(hits) and len(hits[0][0]) <= 4
+    accept = 66 if han else 85 if short else FUZZY_ACCEPT
     # Chinese names are short: one wrong character is a third of the name, so the first
     # character must agree ("菲率宾" is the Philippines, "纳尼亚" is not Kenya).
     same_start = not han or (best is not None and best[0][:1] == word[:1])
@@ -219,6 +221,37 @@ def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _place_words_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Chinese words jieba tags as place names (北京, 雅加达, 亚洲) that are no known market:
+    reported, never dropped."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return []
+    import jieba.posseg
+
+    out, at = [], 0
+    for token in jieba.posseg.cut(text):
+        a, b = at, at + len(token.word)
+        at = b
+        if token.flag != "ns" or len(token.word) < 2 or any(x < b and a < y for x, y in taken):
+            continue
+        if token.word.casefold() not in _place_terms() and token.word not in _known_words_zh():
+            out.append((a, b, token.word))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _known_words_zh() -> frozenset[str]:
+    """Chinese words of the labelled questions (维度, 深度): ordinary words, never places."""
+    import jieba
+
+    from assistant.agent.understand.intent import training_texts
+
+    words: set[str] = set()
+    for text in training_texts():
+        words.update(w for w in jieba.lcut(text) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+    return frozenset(w for w in words if w.casefold() not in _place_terms())
+
+
 def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
     """A Chinese name written without its last character ("印度尼西") is that name."""
     out = []
@@ -257,7 +290,9 @@ def find_entities(norm: str, low: str) -> Entities:
         (ent.regions if _kind(code) == "region" else ent.countries).append(code)
         spans.append((a, b))
     languages = vocab()["language_demonyms"]
-    for a, b, word in _candidates_en(norm, spans) + _candidates_zh(norm, spans):
+    zh = _candidates_zh(norm, spans)
+    zh += _place_words_zh(norm, spans + [(a, b) for a, b, _ in zh])
+    for a, b, word in _candidates_en(norm, spans) + zh:
         code, suggested = _fuzzy(word, han=not word.isascii())
         if word.lower() in languages and word[:1].isupper():
             code = languages[word.lower()]

@@ -81,6 +81,9 @@ def _fitted() -> _Model:
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    import jieba.posseg
+
+    jieba.posseg.lcut("北京")  # the tagger that finds place words loads once, here
     texts, labels = [], []
     for name, questions in sorted(labelled().items()):
         for q in questions:

@@ -176,15 +176,15 @@ def plan(
         if outside((first, last), first_day, latest_day):
             span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
             return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
-    if slots["unknown"]:
-        word, codes = slots["unknown"][0]
-        return _unknown_place(clean, lang, word, codes)
     spec = specific(slots["low"])
     ranked = scores(features(clean))
     top, p1 = ranked[0]
     rule = _action_share(slots["low"], spec) or rule_intent(low)
     if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
-        return reply(lang, top)
+        return reply(lang, top)  # "今天北京下雨吗" is out of scope before Beijing is unknown
+    if slots["unknown"]:
+        word, codes = slots["unknown"][0]
+        return _unknown_place(clean, lang, word, codes)
     has_slots = bool(
         slots["countries"] or slots["regions"] or slots["platforms"] or slots["reset"]
         or periods or "group_by" in slots or (previous and SPECIFIC.get(previous.name) in spec)
