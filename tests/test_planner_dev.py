@@ -171,3 +171,18 @@ def test_a_city_or_unknown_area_is_asked_about_not_dropped(question: str) -> Non
 def test_data_the_contract_does_not_hold_is_out_of_scope(question: str) -> None:
     result = plan(question, latest_day=LATEST)
     assert not result.calls and result.kind == "out_of_scope"
+
+
+def test_week_before_last_is_a_period_not_a_comparison() -> None:
+    previous = ToolCall("retention", {"countries": ["BR"], "days": [1]})
+    assert _calls("what about the week before last", previous) == [
+        ("retention",
+         {"countries": ["BR"], "days": [1], "start": "2026-11-09", "end": "2026-11-15"})
+    ]
+
+
+def test_a_breakdown_on_an_explained_change_says_where_it_moved() -> None:
+    previous = ToolCall("explain_change", {"figure": "d1", "countries": ["BR"]})
+    ((name, args),) = _calls("ok show me by platform instead", previous)
+    assert name == "explain_change" and args["split_by"] == ["platform"]
+    assert "group_by" not in args

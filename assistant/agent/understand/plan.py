@@ -215,10 +215,11 @@ def plan(
             if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
                 slots[key] = [*before, *slots[key]]
     pair = explain.segment_pair(slots)
+    against = None
     if not is_follow and not pair and len(periods) == 1:
-        now = explain.against_now(low, slots["period_spans"][0], latest_day)
-        if now is not None:
-            periods = [now, periods[0]]  # "DAU compared with last week": this week against it
+        against = explain.against_now(low, slots["period_spans"][0], latest_day)
+        if against is not None:
+            periods = [against, periods[0]]  # "DAU compared with last week": this week vs it
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
     wants_change = (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
@@ -227,7 +228,8 @@ def plan(
         or (cue["compare"] and is_follow and not pair and not has_slots)
         or (cue["compare"] and is_follow and len(periods) == 1 and not pair
             and previous is not None and "start" in previous.args)
-        or any_of(v["explain"]["period_over_period"], low)
+        or against is not None
+        or any_of(v["explain"]["period_over_period"], slots["low"])  # not "week before last"
     )
     if wants_change:
         figure = explain.figure_word(low)
@@ -278,8 +280,11 @@ def plan(
     for name in tools:
         base = carried(previous, name) if is_follow else {}
         args = merge(name, base, slots, spec, add)
-        if name == "explain_change" and "figure" not in args:
-            args["figure"] = explain.previous_figure(previous) or "dau"
+        if name == "explain_change":
+            args.setdefault("figure", explain.previous_figure(previous) or "dau")
+            if args.get("group_by") in explain.SPLITS:  # "by platform instead": where it moved
+                args["split_by"] = [args.pop("group_by")]
+            args.pop("group_by", None)
         fill_defaults(name, args, latest_day)
         calls.append(ToolCall(name, args))
     return Plan(lang, calls)
