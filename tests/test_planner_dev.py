@@ -12,7 +12,7 @@ from assistant.agent.planner import ToolCall, plan
 from tests.test_planner import _load_eval, report, run_eval
 
 DEV = Path(__file__).parent / "eval" / "dev.yaml"
-DEV_FLOOR = 0.0  # raised to what the planner reaches
+DEV_FLOOR = 0.98  # 138/156 (88.5%) before the work it guided; 154/156 after
 # Fragments that happen to be worded identically in the training file. May only shrink.
 SAME_WORDING = {"how about last month", "只看安卓"}
 
@@ -186,3 +186,11 @@ def test_a_breakdown_on_an_explained_change_says_where_it_moved() -> None:
     ((name, args),) = _calls("ok show me by platform instead", previous)
     assert name == "explain_change" and args["split_by"] == ["platform"]
     assert "group_by" not in args
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"), [("日获 印度", "active_users"), ("使用时场 日本", "usage_time")]
+)
+def test_a_homophone_typo_of_a_metric_word_still_names_it(question: str, tool: str) -> None:
+    ((name, _),) = _calls(question)
+    assert name == tool
