@@ -79,7 +79,9 @@ def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
     hits = process.extract(word.casefold(), pool, scorer=_similarity, limit=6)
     codes = list(dict.fromkeys(terms[t] for t, score, _ in hits if score >= FUZZY_SUGGEST))
     best = hits[0] if hits else None
-    accept = FUZZY_ACCEPT if not han else 66
+    # A short name is one edit from many words ("Lagos" ~ Laos): asked about, not assumed.
+    short = bool(hits) and len(hits[0][0]) <= 4
+    accept = 66 if han else 85 if short else FUZZY_ACCEPT
     # Chinese names are short: one wrong character is a third of the name, so the first
     # character must agree ("菲率宾" is the Philippines, "纳尼亚" is not Kenya).
     same_start = not han or (best is not None and best[0][:1] == word[:1])
@@ -87,6 +89,88 @@ def _fuzzy(word: str, han: bool) -> tuple[str | None, list[str]]:
     if best and best[1] >= accept and same_start and rival < best[1] - 5:
         return terms[best[0]], codes
     return None, codes[:3]
+
+
+@lru_cache(maxsize=1)
+def _sounds() -> dict[tuple[str, ...], tuple[str, str]]:
+    """The toneless pinyin of every Chinese place name -> code (homophone misspellings)."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[tuple[str, ...], tuple[str, str]] = {}
+    for term, code in _place_terms().items():
+        if 2 <= len(term) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", term):
+            out.setdefault(tuple(lazy_pinyin(term)), (term, code))
+    return out
+
+
+def _common_word(text: str) -> bool:
+    """An everyday Chinese word ("太过" sounds like 泰国) is not a misspelt place."""
+    import jieba
+
+    return jieba.dt.FREQ.get(text, 0) >= 50
+
+
+def _homophones(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Chinese runs that sound exactly like a place name but are written with another
+    character ("越男" for 越南, "菲律滨" for 菲律宾), longest first."""
+    from pypinyin import lazy_pinyin
+
+    sounds = _sounds()
+    out: list[tuple[int, int, str]] = []
+    for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
+        run = m.group(0)
+        py = lazy_pinyin(run)
+        if len(py) != len(run):
+            continue
+        import jieba
+
+        cuts = {0}
+        for w in jieba.lcut(run):
+            cuts.add(max(cuts) + len(w))  # a name starts and ends where words do
+        i = 0
+        while i < len(run) - 1:
+            hit = None
+            for n in range(min(6, len(run) - i), 1, -1):
+                a, b = m.start() + i, m.start() + i + n
+                if any(x < b and a < y for x, y in taken + [(s, e) for s, e, _ in out]):
+                    continue
+                name, code = sounds.get(tuple(py[i : i + n]), ("", ""))
+                written = run[i : i + n]
+                same = sum(x == y for x, y in zip(name, written, strict=False))
+                aligned = i in cuts and i + n in cuts and not _PARTICLES.intersection(written)
+                if code and aligned and 2 * same >= n and not _common_word(written):
+                    hit = (a, b, code)
+                    break
+            if hit:
+                out.append(hit)
+                i += hit[1] - hit[0]
+            else:
+                i += 1
+    return out
+
+
+# Function characters no place name is misspelt with ("影响大吗" is not 大马, Malaysia).
+_PARTICLES = frozenset("吗呢吧啊的了么嘛呀哦哪那这是在有和与及跟还也都就很太")
+
+_SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "ly")
+
+
+def _ordinary(word: str) -> bool:
+    """A lower-case word that is a known question word once an English ending is taken off
+    ("cohorts", "chatting"), or that carries a verb ending no place name has."""
+    low = word.lower()
+    known = _known_words()
+    if low in known:
+        return True
+    if not word.islower():
+        return False
+    for suffix in _SUFFIXES:
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            stem = low[: -len(suffix)]
+            doubled = stem[-1:] == stem[-2:-1] and stem[:-1] in known  # "chatting"
+            if stem in known or stem + "e" in known or doubled:
+                return True
+    return low.endswith(("ing", "ed"))
 
 
 def _nearest(word: str) -> float:
@@ -97,14 +181,20 @@ def _nearest(word: str) -> float:
 
 def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     """Latin words that look like place names and are not ordinary question words."""
-    known = _known_words()
     cues = "|".join(vocab()["place_cues"]["en"])
     out = []
     for m in re.finditer(r"[A-Za-z][A-Za-z'-]{3,}", text):
         word = re.sub(r"'s?$", "", m.group(0))  # possessive: "Brazil's"
-        if any(a < m.end() and m.start() < b for a, b in taken) or word.lower() in known:
-            continue
         before = text[: m.start()]
+        tongues = vocab()["language_demonyms"]
+        language = word.lower() in tongues and word[0].isupper()
+        speech = re.search(r"(?i)\b(?:in|into|to)\s+$", before) is not None
+        if speech and (word.lower() in tongues or word.lower() in vocab()["languages"]):
+            continue  # "answer in French": a language, not a market
+        if any(a < m.end() and m.start() < b for a, b in taken) or (
+            _ordinary(word) and not language
+        ):
+            continue
         cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
         capital = word[0].isupper() and not word.isupper() and before.strip() != ""
         if cued or capital:
@@ -119,7 +209,7 @@ def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     sounds = set(vocab()["place_cues"]["zh_sounds"])
     follow = "|".join(vocab()["place_cues"]["zh_after"])
     out = []
-    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?)(?={follow})", text):
+    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?)(?=\s*(?:{follow}))", text):
         a, b = m.span(1)
         while a < b and (a, b) and any(x <= a < y for x, y in taken):
             a += 1
@@ -129,6 +219,37 @@ def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
         if sum(c in sounds for c in word) * 3 >= len(word) * 2:
             out.append((a, b, word))
     return out
+
+
+def _place_words_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Chinese words jieba tags as place names (北京, 雅加达, 亚洲) that are no known market:
+    reported, never dropped."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return []
+    import jieba.posseg
+
+    out, at = [], 0
+    for token in jieba.posseg.cut(text):
+        a, b = at, at + len(token.word)
+        at = b
+        if token.flag != "ns" or len(token.word) < 2 or any(x < b and a < y for x, y in taken):
+            continue
+        if token.word.casefold() not in _place_terms() and token.word not in _known_words_zh():
+            out.append((a, b, token.word))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _known_words_zh() -> frozenset[str]:
+    """Chinese words of the labelled questions (维度, 深度): ordinary words, never places."""
+    import jieba
+
+    from assistant.agent.understand.intent import training_texts
+
+    words: set[str] = set()
+    for text in training_texts():
+        words.update(w for w in jieba.lcut(text) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+    return frozenset(w for w in words if w.casefold() not in _place_terms())
 
 
 def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
@@ -165,8 +286,16 @@ def find_entities(norm: str, low: str) -> Entities:
         if not any(x < b and a < y for x, y in spans):
             ent.platforms.append(value)
             spans.append((a, b))
-    for a, b, word in _candidates_en(norm, spans) + _candidates_zh(norm, spans):
+    for a, b, code in _homophones(norm, spans):
+        (ent.regions if _kind(code) == "region" else ent.countries).append(code)
+        spans.append((a, b))
+    languages = vocab()["language_demonyms"]
+    zh = _candidates_zh(norm, spans)
+    zh += _place_words_zh(norm, spans + [(a, b) for a, b, _ in zh])
+    for a, b, word in _candidates_en(norm, spans) + zh:
         code, suggested = _fuzzy(word, han=not word.isascii())
+        if word.lower() in languages and word[:1].isupper():
+            code = languages[word.lower()]
         if code:
             (ent.regions if _kind(code) == "region" else ent.countries).append(code)
         else:

@@ -3,6 +3,7 @@ segment, or which segment moved the most. They go to the `explain_change` tool."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from assistant.agent.understand.calls import ToolCall
@@ -43,6 +44,26 @@ def cues(low: str) -> dict[str, bool]:
     found = {k: any_of(e[k], low) for k in ("why", "compare", "most", "respectively")}
     found["most"] = found["most"] and any_of(e["change"], low)
     return found
+
+
+def against_now(low: str, span: tuple[int, int], latest: date) -> tuple[str, str] | None:
+    """The current period when the one period named is what it is compared against
+    ("DAU compared with last week", "日活比上个月", "跟上周比"): the compare word comes first
+    and the period is a past one ("last week" -> this week so far)."""
+    from assistant.agent.understand.periods import find_periods
+
+    e = vocab()["explain"]
+    cue = find_all([*e["compare"], *e["period_over_period"]], low)
+    if not cue or cue[0].start() >= span[0]:
+        return None
+    said = low[span[0] : span[1]].strip()
+    dates = vocab()["dates"]
+    for past, current in (("last_week", "this week"), ("last_month", "this month"),
+                          ("last_year", "this year"), ("week_before_last", "last week")):
+        if said in [str(w).lower() for w in dates[past]]:
+            (first, last), *_ = find_periods(current, latest)[0]
+            return first.isoformat(), last.isoformat()
+    return None
 
 
 def segment_pair(slots: dict[str, Any]) -> str | None:

@@ -87,15 +87,23 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
 def _months(low: str, latest: date) -> list[tuple[int, int, Token]]:
     mon = _month_re()
     context = "|".join(vocab()["dates"]["month_context"])
-    found = [
-        (m.start(), m.end(), m.group(1), int(m.group(2)))
-        for m in re.finditer(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月份?", low)
+    relative = {"去年": latest.year - 1, "今年": latest.year, "前年": latest.year - 2,
+                "last year": latest.year - 1, "this year": latest.year}
+    found: list[tuple[int, int, Any, int]] = [
+        (m.start(), m.end(), m.group(1) or relative.get(m.group(2) or ""), int(m.group(3)))
+        for m in re.finditer(
+            r"(?:(\d{4})\s*年\s*|(去年|今年|前年)\s*)?(?<!\d)(\d{1,2})\s*月份?", low
+        )
     ]
-    for m in re.finditer(rf"(?:\b({context})\s+)?{mon}(?:\s+(\d{{4}})|(?!\s*\d))", low):
+    for m in re.finditer(
+        rf"(?:\b({context})\s+)?{mon}(?:\s+(\d{{4}})|,?\s+(?:of\s+)?(last year|this year)"
+        rf"|(?!\s*\d))", low
+    ):
         # "may" and "march" are also plain words: only with a preposition or a year.
-        if m.group(2).startswith(("may", "mar")) and not (m.group(1) or m.group(3)):
+        if m.group(2).startswith(("may", "mar")) and not (m.group(1) or m.group(3) or m.group(4)):
             continue
-        found.append((m.start(2), m.end(), m.group(3), _month_no(m.group(2))))
+        year = m.group(3) or relative.get(m.group(4) or "")
+        found.append((m.start(2), m.end(), year, _month_no(m.group(2))))
     out = []
     for start, end, y, mo in found:
         if not 1 <= mo <= 12:

@@ -4,6 +4,7 @@ the call (or a reply with choices). Every word list and reply text is in prompts
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -93,20 +94,32 @@ def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tupl
     periods, spans = find_periods(low, latest)
     low, norm = blank(low, spans), blank(norm, spans)
     ent = find_entities(norm, low)
-    group, reset_group, _ = find_breakdown(low)
+    group, reset_group, read = find_breakdown(low)
     reset = {what for what, words in vocab()["reset"].items() if any_of(words, low)}
     if reset_group:
         reset.add("group_by")
     slots: dict[str, Any] = {
         "countries": ent.countries, "regions": ent.regions, "platforms": ent.platforms,
         "reset": reset, "unknown": ent.unknown, "low": low,
+        "rest": blank(low, ent.spans + read),
     }
     if group:
         slots["group_by"] = group
     iso = [(a.isoformat(), b.isoformat()) for a, b in periods]
     if iso:
         slots["start"], slots["end"] = iso[0]
+    slots["period_spans"] = spans
     return slots, iso, periods
+
+
+def _fragment(rest: str) -> bool:
+    """Nothing but slots and filler words is left ("daily for the last 2 weeks pls",
+    "按天看最近两周"): a follow-up that changes only what it names."""
+    filler = vocab()["filler"]
+    words = [w for w in re.findall(r"[a-z]+", rest) if w not in filler["en"]]
+    han = re.sub("|".join(map(re.escape, sorted(filler["zh"], key=len, reverse=True))), "",
+                 "".join(re.findall(r"[\u4e00-\u9fff]", rest)))
+    return len(words) + len(han) <= 1
 
 
 def _action_share(low: str, spec: dict[str, Any]) -> str | None:
@@ -163,15 +176,15 @@ def plan(
         if outside((first, last), first_day, latest_day):
             span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
             return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
-    if slots["unknown"]:
-        word, codes = slots["unknown"][0]
-        return _unknown_place(clean, lang, word, codes)
     spec = specific(slots["low"])
     ranked = scores(features(clean))
     top, p1 = ranked[0]
     rule = _action_share(slots["low"], spec) or rule_intent(low)
     if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
-        return reply(lang, top)
+        return reply(lang, top)  # "今天北京下雨吗" is out of scope before Beijing is unknown
+    if slots["unknown"]:
+        word, codes = slots["unknown"][0]
+        return _unknown_place(clean, lang, word, codes)
     has_slots = bool(
         slots["countries"] or slots["regions"] or slots["platforms"] or slots["reset"]
         or periods or "group_by" in slots or (previous and SPECIFIC.get(previous.name) in spec)
@@ -179,10 +192,14 @@ def plan(
     follow_word = any_of(v["followup"], low)
     metric_rank = [(t, p) for t, p in ranked if t in METRICS]
     best_metric, p_metric = metric_rank[0]
+    fragment = previous is not None and has_slots and _fragment(slots["rest"])
     is_follow = previous is not None and (
         top in ("followup", "unclear") or follow_word or (has_slots and p1 < CONFIDENT)
+        or fragment
     )
     tool: str | None = rule
+    if tool is None and fragment and previous is not None and previous.name in METRICS:
+        tool = previous.name
     if tool is None and (top not in METRICS or p1 < CONFIDENT):
         tool = next((t for t, words in v["soft"].items() if any_of(words, low)), None)
     if tool is None and top in METRICS and p1 >= CONFIDENT:
@@ -192,7 +209,17 @@ def plan(
     elif tool is None and is_follow and previous is not None and has_slots:
         tool = previous.name
     cue = explain.cues(low)
+    if is_follow and previous is not None and cue["compare"]:
+        for key in explain.SEGMENT_KEYS:  # "BR paid conversion" then "和墨西哥比"
+            before = previous.args.get(key) or []
+            if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
+                slots[key] = [*before, *slots[key]]
     pair = explain.segment_pair(slots)
+    against = None
+    if not is_follow and not pair and len(periods) == 1:
+        against = explain.against_now(low, slots["period_spans"][0], latest_day)
+        if against is not None:
+            periods = [against, periods[0]]  # "DAU compared with last week": this week vs it
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
     wants_change = (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
@@ -201,7 +228,8 @@ def plan(
         or (cue["compare"] and is_follow and not pair and not has_slots)
         or (cue["compare"] and is_follow and len(periods) == 1 and not pair
             and previous is not None and "start" in previous.args)
-        or any_of(v["explain"]["period_over_period"], low)
+        or against is not None
+        or any_of(v["explain"]["period_over_period"], slots["low"])  # not "week before last"
     )
     if wants_change:
         figure = explain.figure_word(low)
@@ -252,6 +280,11 @@ def plan(
     for name in tools:
         base = carried(previous, name) if is_follow else {}
         args = merge(name, base, slots, spec, add)
+        if name == "explain_change":
+            args.setdefault("figure", explain.previous_figure(previous) or "dau")
+            if args.get("group_by") in explain.SPLITS:  # "by platform instead": where it moved
+                args["split_by"] = [args.pop("group_by")]
+            args.pop("group_by", None)
         fill_defaults(name, args, latest_day)
         calls.append(ToolCall(name, args))
     return Plan(lang, calls)
