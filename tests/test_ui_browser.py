@@ -5,7 +5,6 @@ The README's screenshots come from tests/test_ui_meeting.py (ASSISTANT_SCREENSHO
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -13,22 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import launched, require_chromium
 from tests.ui_server import AUTH, Running, demo_database, running_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 900}
 WAIT_MS = 20_000  # generous: the machine is shared; answers take about a second
 
-if not Path(CHROMIUM).exists():
-    # In CI a missing browser is a broken install step, not a reason to skip.
-    if os.environ.get("CI"):
-        raise RuntimeError("Chromium is missing: .ci/run must install it")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright import sync_api  # noqa: E402
 
@@ -51,10 +43,8 @@ def app(demo_db: Path) -> Iterator[Running]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -19,23 +19,17 @@ import yaml
 
 from assistant.config import PROMPTS_DIR
 from assistant.store.db import connect_read
+from tests.chromium import launched, require_chromium
 from tests.ui_server import END_DATE, Running, demo_database, running_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 WAIT_MS = 20_000
 NEW_USERS = 40  # users a load adds, all active on the last day
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("Chromium is missing: .ci/run must install it")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright import sync_api  # noqa: E402
 
@@ -57,10 +51,8 @@ def app(demo_db: Path) -> Iterator[Running]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 def open_page(browser, url: str, viewport: dict = DESKTOP):

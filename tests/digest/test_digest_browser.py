@@ -15,17 +15,13 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from assistant.apps.cli import app
+from tests.chromium import launched, require_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 PHONE = 390
 
-if not Path(CHROMIUM).exists():
-    # In CI a missing browser is a broken install step, not a reason to skip.
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 
 def _received_html(demo_db: Path, smtp, lang: str) -> str:
@@ -50,33 +46,26 @@ def _received_html(demo_db: Path, smtp, lang: str) -> str:
 def test_email_renders_without_scripts_at_phone_width(
     demo_db: Path, smtp, lang: str, tmp_path: Path,
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     html = _received_html(demo_db, smtp, lang)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            page = browser.new_page(viewport={"width": PHONE, "height": 800},
-                                    java_script_enabled=False)
-            page.set_content(html, wait_until="load")
-            sizes = page.evaluate(
-                "() => [document.documentElement.scrollWidth, document.body.scrollWidth]")
-            assert max(sizes) <= PHONE, sizes  # no horizontal scroll
-            images = page.locator("img")
-            assert images.count() == 2
-            for i in range(images.count()):
-                img = images.nth(i)
-                natural, shown = img.evaluate("e => [e.complete && e.naturalWidth, e.width]")
-                assert natural > 0 and 0 < shown <= PHONE
-                shot = Image.open(io.BytesIO(img.screenshot())).convert("L")
-                low, high = shot.getextrema()
-                assert high - low > 100  # ink on paper, not a blank box
-                dark = sum(shot.histogram()[:200]) / (shot.width * shot.height)
-                assert dark > 0.01
-            name = "digest-email.png" if lang == "en" else f"digest-email-{lang}.png"
-            folder = Path(os.environ.get("DIGEST_SCREENSHOTS") or tmp_path)
-            page.screenshot(path=str(folder / name), full_page=True)
-            assert (folder / name).stat().st_size > 20_000
-        finally:
-            browser.close()
+    with launched() as browser:
+        page = browser.new_page(viewport={"width": PHONE, "height": 800},
+                                java_script_enabled=False)
+        page.set_content(html, wait_until="load")
+        sizes = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.body.scrollWidth]")
+        assert max(sizes) <= PHONE, sizes  # no horizontal scroll
+        images = page.locator("img")
+        assert images.count() == 2
+        for i in range(images.count()):
+            img = images.nth(i)
+            natural, shown = img.evaluate("e => [e.complete && e.naturalWidth, e.width]")
+            assert natural > 0 and 0 < shown <= PHONE
+            shot = Image.open(io.BytesIO(img.screenshot())).convert("L")
+            low, high = shot.getextrema()
+            assert high - low > 100  # ink on paper, not a blank box
+            dark = sum(shot.histogram()[:200]) / (shot.width * shot.height)
+            assert dark > 0.01
+        name = "digest-email.png" if lang == "en" else f"digest-email-{lang}.png"
+        folder = Path(os.environ.get("DIGEST_SCREENSHOTS") or tmp_path)
+        page.screenshot(path=str(folder / name), full_page=True)
+        assert (folder / name).stat().st_size > 20_000

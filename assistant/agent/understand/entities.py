@@ -7,6 +7,7 @@ like a place but matches nothing is reported, never dropped.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,6 +108,8 @@ def _common_word(text: str) -> bool:
     """An everyday Chinese word ("太过" sounds like 泰国) is not a misspelt place."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # no start-up chatter on the terminal
+
     return jieba.dt.FREQ.get(text, 0) >= 50
 
 
@@ -123,6 +126,8 @@ def _homophones(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
         if len(py) != len(run):
             continue
         import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # no start-up chatter on the terminal
 
         cuts = {0}
         for w in jieba.lcut(run):
@@ -243,6 +248,8 @@ def _place_words_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
 def _known_words_zh() -> frozenset[str]:
     """Chinese words of the labelled questions (维度, 深度): ordinary words, never places."""
     import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no start-up chatter on the terminal
 
     from assistant.agent.understand.intent import training_texts
 

@@ -38,6 +38,8 @@ def training_texts() -> list[str]:
 def _words(text: str) -> list[str]:
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # no start-up chatter on the terminal
+
     out: list[str] = []
     for tok in _TOKEN.findall(text):
         if HAN.match(tok):

@@ -44,10 +44,10 @@ class Figure:
 
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (
-    Figure("dau", "active_users", "count", "avg_dau", "active_users", "float", units="days"),
-    Figure("wau", "active_users", "count", "avg_wau", "active_users", "float", units="weeks",
+    Figure("dau", "active_users", "count", "avg_dau", "active_users", "int", units="days"),
+    Figure("wau", "active_users", "count", "avg_wau", "active_users", "int", units="weeks",
            alert=False),
-    Figure("mau", "active_users", "count", "mau_30d", "active_users", "float", alert=False),
+    Figure("mau", "active_users", "count", "mau_30d", "active_users", "int", alert=False),
     Figure("d1", "retention", "proportion", "rate", "cohort_users", "pct", "retained",
            "cohort_users", {"day_n": 1}, {"days": [1]}, lag_days=1),
     Figure("d7", "retention", "proportion", "rate", "cohort_users", "pct", "retained",
