@@ -117,10 +117,7 @@ def current_rollups(spark: SparkSession, where: Locations, tz: str, version: str
 
 def _statements(tz: str, version: str) -> list[tuple[str, str, exp.Expression | None]]:
     """The DuckDB rollup build as (action, table, SELECT) steps."""
-    sql = rollups._SQL.format(  # noqa: SLF001 - the one definition of the rollups
-        temp="", tz=rollups._literal(tz), bits=rollups._ACT_BITS,  # noqa: SLF001
-        version=rollups._literal(version),  # noqa: SLF001
-    )
+    sql = rollups.build_sql(tz, version)  # the one definition of the rollups
     steps: list[tuple[str, str, exp.Expression | None]] = []
     for statement in sql.split(";\n"):
         if not statement.strip():

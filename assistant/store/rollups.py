@@ -209,19 +209,23 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return f"{n}:{last}:{rows}"
 
 
+def build_sql(tz: str, version: str, *, temp: bool = False) -> str:
+    """The statements that build every rollup for zone `tz` (DuckDB SQL; Spark transpiles it)."""
+    return _SQL.format(
+        temp="TEMP" if temp else "", tz=_literal(tz), bits=_ACT_BITS,
+        version=_literal(version),
+        unknown_channel=_literal(contract.UNKNOWN_CHANNEL),
+        contact_events=_literals(contract.CONTACT_EVENTS),
+        hd_resolutions=_literals(contract.HD_RESOLUTIONS),
+    )
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, tz: str, *, temp: bool = False) -> float:
     """(Re)build every rollup for zone `tz`; return the seconds it took."""
     if tz not in available_timezones() and tz != "UTC":
         raise DataError(f"Unknown time zone {tz!r}.", hint="Use an IANA name like Asia/Jakarta.")
     t0 = time.perf_counter()
-    sql = _SQL.format(
-        temp="TEMP" if temp else "", tz=_literal(tz), bits=_ACT_BITS,
-        version=_literal(data_version(con)),
-        unknown_channel=_literal(contract.UNKNOWN_CHANNEL),
-        contact_events=_literals(contract.CONTACT_EVENTS),
-        hd_resolutions=_literals(contract.HD_RESOLUTIONS),
-    )
-    for statement in sql.split(";\n"):
+    for statement in build_sql(tz, data_version(con), temp=temp).split(";\n"):
         if statement.strip():
             con.execute(statement)
     elapsed = time.perf_counter() - t0
