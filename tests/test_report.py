@@ -202,7 +202,7 @@ def test_movers_are_the_change_explanations(demo_db: Path) -> None:
     assert [t.key for t in movers.tables] == ["movers"]
     rows = {r[0]: r for r in movers.tables[0].rows}
     dau = explain_change(cat, {"figure": "dau", "start": "2026-11-16", "end": "2026-11-22"})
-    assert rows["DAU"][1:4] == [fmt(dau.value_a, "float"), fmt(dau.value_b, "float"),
+    assert rows["DAU"][1:4] == [fmt(dau.value_a, "int"), fmt(dau.value_b, "int"),
                                 f"{dau.relative * 100:+.1f}%"]
     assert rows["DAU"][4] == ("beyond normal variation" if dau.verdict.beyond
                               else rows["DAU"][4])
