@@ -36,3 +36,4 @@ def launched(**options) -> Iterator:
             yield browser
         finally:
             browser.close()
+

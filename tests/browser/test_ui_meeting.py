@@ -19,14 +19,14 @@ import yaml
 
 from assistant.config import PROMPTS_DIR
 from assistant.store.db import connect_read
-from tests.chromium import launched, require_chromium
-from tests.ui_server import END_DATE, Running, demo_database, running_app
+from tests.browser.conftest import ANSWERED, WAIT_MS
+from tests.chromium import require_chromium
+from tests.ui_server import END_DATE, Running, running_app
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
-WAIT_MS = 20_000
 NEW_USERS = 40  # users a load adds, all active on the last day
 
 require_chromium()
@@ -35,24 +35,7 @@ from playwright import sync_api  # noqa: E402
 
 expect = sync_api.expect
 expect.set_options(timeout=WAIT_MS)
-ANSWERED = re.compile(r"(Range|时间范围)[:：] ?\d{4}-\d\d-\d\d")
 
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_database(tmp_path_factory.mktemp("ui_meeting"))
-
-
-@pytest.fixture(scope="module")
-def app(demo_db: Path) -> Iterator[Running]:
-    with running_app(demo_db) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with launched() as chromium:
-        yield chromium
 
 
 def open_page(browser, url: str, viewport: dict = DESKTOP):

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import launched, require_chromium
-from tests.ui_server import AUTH, Running, demo_database, running_app
+from tests.browser.conftest import ANSWERED, WAIT_MS
+from tests.chromium import require_chromium
+from tests.ui_server import AUTH, Running, running_app
 
 pytestmark = pytest.mark.browser
 
 VIEWPORT = {"width": 1400, "height": 900}
-WAIT_MS = 20_000  # generous: the machine is shared; answers take about a second
 
 require_chromium()
 
@@ -26,25 +26,7 @@ from playwright import sync_api  # noqa: E402
 
 expect = sync_api.expect
 expect.set_options(timeout=WAIT_MS)
-# Every answer ends by stating the dates it used.
-ANSWERED = re.compile(r"(Range|时间范围)[:：] ?\d{4}-\d\d-\d\d")
 
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_database(tmp_path_factory.mktemp("ui_browser"))
-
-
-@pytest.fixture(scope="module")
-def app(demo_db: Path) -> Iterator[Running]:
-    with running_app(demo_db) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture
