@@ -9,7 +9,11 @@ or URL, or from a catalog database. The rollups are the DuckDB build of
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,6 +78,27 @@ def export_parquet(db_path: Path, folder: Path) -> dict[str, int]:
         raise DataError(f"No database at {db_path}.", hint="Run `assistant demo` first.")
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
+    with _readable_copy(Path(db_path)) as path:
+        _write_tables(path, folder, counts)
+    return counts
+
+
+@contextmanager
+def _readable_copy(db_path: Path) -> Iterator[Path]:
+    """The file itself, or a copy of it when this process already has it open with the app's
+    locked-down settings (DuckDB refuses a second, differently configured connection)."""
+    try:
+        duckdb.connect(str(db_path), read_only=True).close()
+    except duckdb.ConnectionException:
+        with tempfile.TemporaryDirectory(prefix="assistant-export-") as tmp:
+            copy = Path(tmp) / db_path.name
+            shutil.copyfile(db_path, copy)
+            yield copy
+        return
+    yield db_path
+
+
+def _write_tables(db_path: Path, folder: Path, counts: dict[str, int]) -> None:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         for table in RAW_TABLES:
@@ -82,7 +107,6 @@ def export_parquet(db_path: Path, folder: Path) -> dict[str, int]:
             ((counts[table],),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
     finally:
         con.close()
-    return counts
 
 
 def register_raw(spark: SparkSession, where: Locations) -> None:

@@ -38,12 +38,13 @@ expect.set_options(timeout=WAIT_MS)
 
 
 
-def open_page(browser, url: str, viewport: dict = DESKTOP):
+def open_page(browser, url: str, viewport: dict = DESKTOP, ready: str = "button.example"):
+    """A new page at `url`, once `ready` shows (the Ask tab's examples, unless told)."""
     context = browser.new_context(viewport=viewport, locale="en-US", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     page.goto(url)
-    expect(page.locator("button.example").first).to_be_visible()
+    expect(page.locator(ready).first).to_be_visible()
     return page
 
 
@@ -259,7 +260,7 @@ def test_board_survives_a_restart_and_a_load_and_opens_from_its_link(
         page.context.close()
 
         # A fresh page shows the new counts; the board's link opens the board, re-run.
-        page = open_page(browser, f"{second.url}?board=Weekly%20sync")
+        page = open_page(browser, f"{second.url}?board=Weekly%20sync", ready="#status")
         expect(page.locator("#status")).to_contain_text(f"{2000 + NEW_USERS:,} users")
         cards = page.locator("#board-cards .card")
         expect(cards).to_have_count(2)
