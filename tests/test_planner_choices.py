@@ -20,10 +20,10 @@ def test_unknown_place_answer_carries_choices(demo_catalog) -> None:
 
 def test_cli_chat_numbers_the_choices_and_accepts_a_number(demo_db: Path) -> None:
     result = CliRunner().invoke(
-        app, ["chat", "--db", str(demo_db)], input="DAU in Brasilia last week\n1\n\n"
+        app, ["chat", "--db", str(demo_db)], input="DAU in Brasilla last week\n1\n\n"
     )
     assert result.exit_code == 0, result.output
-    assert "I don't know the market 'Brasilia'; did you mean Brazil?" in result.output
+    assert "I don't know the market 'Brasilla'; did you mean Brazil?" in result.output
     assert "\n  1. Brazil\n  2. All markets\n" in result.output
     # picking 1 asks that choice's question, which runs the active-users metric for Brazil
     assert "DAU in Brazil last week" in result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.agent.planner import ToolCall, plan
+from assistant.agent.planner import ToolCall, detect_language, plan
 from tests.test_planner import _load_eval, report, run_eval
 
 DEV = Path(__file__).parent / "eval" / "dev.yaml"
@@ -161,10 +161,44 @@ def test_short_forms_of_periods(question: str, start: str) -> None:
     assert args["start"] == start
 
 
-@pytest.mark.parametrize("question", ["雅加达的日活", "上海用户的留存", "亚洲的日活", "Lagos DAU"])
-def test_a_city_or_unknown_area_is_asked_about_not_dropped(question: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "country"),
+    [("雅加达的日活", "ID"), ("上海用户的留存", "CN"), ("Lagos DAU", "NG"), ("北京上周的次留", "CN"),
+     ("shanghai dau last week", "CN"), ("D7 for users in Sao Paulo", "BR"),
+     ("How is retention in Texas?", "US"), ("how many users in jakarta", "ID")],
+)
+def test_a_city_or_state_is_asked_about_with_its_country(question: str, country: str) -> None:
+    from assistant.agent.understand.entities import place_name
+
     result = plan(question, latest_day=LATEST)
     assert not result.calls and result.kind == "unknown_place"
+    lang = detect_language(question)
+    assert result.choices[0].label == place_name(country, lang)
+    assert place_name(country, lang) in result.reply
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "codes"),
+    [("DAU in APAC", "regions", ["EA", "OC", "SAS", "SEA"]),
+     ("亚太地区的日活", "regions", ["EA", "OC", "SAS", "SEA"]),
+     ("EMEA paid conversion", "regions", ["EU", "MENA", "SSA"]),
+     ("daily actives in the nordics", "countries", ["DK", "FI", "IS", "NO", "SE"]),
+     ("GCC D7", "countries", ["AE", "BH", "KW", "OM", "QA", "SA"]),
+     ("港澳台的日活", "countries", ["HK", "MO", "TW"]),
+     ("欧美用户的使用时长", "regions", ["EU", "NA"]),
+     ("DACH usage time", "countries", ["AT", "CH", "DE"])],
+)
+def test_a_group_of_markets_is_its_members(question: str, key: str, codes: list[str]) -> None:
+    ((_, args),) = _calls(question)
+    assert sorted(args[key]) == codes
+
+
+def test_a_continent_is_its_countries_namibia_included() -> None:
+    ((_, args),) = _calls("非洲的日活")
+    assert {"NG", "EG", "ZA", "NA"} <= set(args["countries"]) and "regions" not in args
+    assert not {"FR", "BR", "SA"} & set(args["countries"])
+    ((_, args),) = _calls("DAU in South America")
+    assert {"BR", "AR", "CL"} <= set(args["countries"]) and "MX" not in args["countries"]
 
 
 @pytest.mark.parametrize("question", ["DAU by city", "女性用户的日活", "按年龄段的留存"])

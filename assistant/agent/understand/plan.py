@@ -16,6 +16,7 @@ from assistant.agent.understand.followup import SPECIFIC, carried, merge
 from assistant.agent.understand.intent import METRICS, features, rule_intent, scores
 from assistant.agent.understand.periods import DateProblem, fill_defaults, find_periods, outside
 from assistant.agent.understand.scope import scope_kind
+from assistant.store.regions import city_country
 from assistant.agent.understand.text import (
     any_of,
     blank,
@@ -62,6 +63,8 @@ def _unknown_place(question: str, lang: Language, word: str, codes: list[str]) -
     names = [place_name(c, lang) for c in codes]
     sep = "、" if lang == "zh" else ", "
     kind = "unknown_place_suggest" if names else "unknown_place"
+    if city_country(word):
+        kind = "unknown_city"
     plan = reply(lang, kind, examples=False, word=word, names=sep.join(names))
     plan.kind = "unknown_place"
     plan.choices = [Choice(n, question.replace(word, n)) for n in names]
