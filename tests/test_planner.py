@@ -380,3 +380,39 @@ def test_breakdowns_agree_with_the_catalog() -> None:
         param = metric.params.get("group_by")
         offered = _vocab()["tools"][metric.name].get("group_by", ALL_GROUPS)
         assert set(offered) == set(param.allowed if param else ()), metric.name
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("DAU first week of November", "2026-11-01", "2026-11-07"),
+        ("11月上半月的日活", "2026-11-01", "2026-11-15"),
+        ("DAU in the second half of October", "2026-10-16", "2026-10-31"),
+        ("十月下旬的日活", "2026-10-21", "2026-10-31"),
+        ("上个月底的日活", "2026-10-21", "2026-10-31"),
+        ("mid-October DAU", "2026-10-11", "2026-10-20"),
+        ("DAU early this month", "2026-11-01", "2026-11-10"),
+        ("DAU 11/2-11/8", "2026-11-02", "2026-11-08"),
+        ("DAU on 12/24", "2025-12-24", "2025-12-24"),
+        ("DAU in Q3", "2026-07-01", "2026-09-30"),
+        ("三季度的日活", "2026-07-01", "2026-09-30"),
+        ("Q4 DAU", "2026-10-01", "2026-11-25"),
+        ("DAU last quarter", "2026-07-01", "2026-09-30"),
+        ("本季度的日活", "2026-10-01", "2026-11-25"),
+        ("双十一那天的日活", "2026-11-11", "2026-11-11"),
+        ("DAU on Black Friday", "2025-11-28", "2025-11-28"),  # 2026's is after the latest day
+        ("DAU on christmas", "2025-12-25", "2025-12-25"),
+        ("春节期间的日活", "2026-02-16", "2026-02-19"),
+        ("国庆期间的日活", "2026-10-01", "2026-10-07"),
+        ("DAU during Eid al-Fitr", "2026-03-19", "2026-03-24"),
+    ],
+)
+def test_parts_of_months_quarters_slash_dates_and_named_days(
+    question: str, start: str, end: str
+) -> None:
+    assert _span(question) == (start, end)
+
+
+def test_a_slash_that_is_no_date_stays_a_number() -> None:
+    assert "start" not in _args("24/7 DAU")
+    assert _args("D1/D7 retention")["days"] == [1, 7]

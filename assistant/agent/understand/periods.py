@@ -84,6 +84,98 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
     return out
 
 
+def _numeric_days(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    """Month/day written with a slash ("11/2", "11/2-11/8"), the way staff type dates."""
+    out = []
+    for m in re.finditer(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?![\d/]|\s*of\b)", low):
+        mo, d = int(m.group(1)), int(m.group(2))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            when = _make(_infer_year(mo, d, latest), mo, d, m.span())
+            out.append((m.start(), m.end(), Token(when, when, False, True)))
+    return out
+
+
+def _quarters(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    """Q3, Q3 2026, the third quarter, 三季度, this/last quarter: the latest one begun."""
+    d = vocab()["dates"]
+    names = d["quarter_names"]
+    word = "|".join(sorted(map(str, names), key=len, reverse=True))
+    found = [(m.start(), m.end(), m.group(2) or m.group(3), int(m.group(1) or m.group(4)))
+             for m in re.finditer(r"(?<![a-z0-9])q([1-4])(?![a-z0-9])(?:\s*(\d{4}))?"
+                                  r"|(\d{4})\s*q([1-4])(?![a-z0-9])", low)]
+    found += [(m.start(), m.end(), m.group(2), names[m.group(1)])
+              for m in re.finditer(rf"(?:the\s+)?({word})\s+quarter(?:\s+of\s+(\d{{4}}))?", low)]
+    found += [(m.start(), m.end(), m.group(1), names[m.group(2)])
+              for m in re.finditer(rf"(?:(\d{{4}})\s*年\s*)?第?({word})\s*季度", low)]
+    current = (latest.month - 1) // 3 + 1
+    out = []
+    for a, b, year, q in found:
+        yy = int(year) if year else latest.year if q <= current else latest.year - 1
+        first = date(yy, 3 * q - 2, 1)
+        last = date(yy, 3 * q, calendar.monthrange(yy, 3 * q)[1])
+        out.append((a, b, Token(first, min(last, latest) if first <= latest else last,
+                                bool(year), True)))
+    this_q = date(latest.year, 3 * current - 2, 1)
+    prev_end = this_q - timedelta(days=1)
+    named = {"this_quarter": (this_q, latest),
+             "last_quarter": (prev_end.replace(day=1, month=prev_end.month - 2), prev_end)}
+    for key, (first, last) in named.items():
+        for m in re.finditer(alternation(d[key]), low):
+            out.append((m.start(), m.end(), Token(first, last, True, False)))
+    return out
+
+
+def _holiday_range(entry: dict[str, Any], year: int) -> Range | None:
+    if "dates" in entry:
+        first, last = (entry["dates"] * 2)[:2]
+        return (date.fromisoformat(f"{year}-{first}"), date.fromisoformat(f"{year}-{last}"))
+    import holidays
+
+    days = holidays.country_holidays(entry["country"], years=year, language="en_US")
+    named = sorted(d for d, name in days.items() if name.startswith(entry["name"]))
+    if not named:
+        return None
+    shift = timedelta(days=entry.get("shift", 0))
+    return named[0] + shift, named[-1] + shift
+
+
+def _holidays(low: str, latest: date) -> list[tuple[int, int, Token]]:
+    """Named days (双十一, Black Friday, 春节, Eid): the latest one begun by the latest day."""
+    out = []
+    for entry in vocab()["dates"]["holidays"]:
+        for m in re.finditer(alternation(entry["words"]) + r"(?:\s*(\d{4}))?", low):
+            years = [int(m.group(1))] if m.group(1) else [latest.year, latest.year - 1]
+            for year in years:
+                span = _holiday_range(entry, year)
+                if span and (span[0] <= latest or m.group(1)):
+                    first, last = span
+                    out.append((m.start(), m.end(), Token(first, last, bool(m.group(1)), True)))
+                    break
+    return out
+
+
+def _month_part(low: str, a: int, b: int, tok: Token, latest: date) -> tuple[int, int, Token]:
+    """'early November', 'the first half of last month', '11月下旬', '上个月底': that part of
+    the month the token names."""
+    first = tok.first
+    whole = _month_range(first.year, first.month, latest)
+    if first.day != 1 or tok.last != whole[1]:
+        return a, b, tok
+    month_end = calendar.monthrange(first.year, first.month)[1]
+    for part in vocab()["dates"]["month_parts"]:
+        before = re.search(rf"(?:{alternation(part['before'])})\s*(?:of\s+)?$", low[:a])
+        after = re.match(rf"\s*(?:{alternation(part['after'])})", low[b:])
+        if before or after:
+            lo, hi = part["days"]
+            start = first.replace(day=lo)
+            end = min(first.replace(day=hi or month_end), latest) if start <= latest else \
+                first.replace(day=hi or month_end)
+            a = before.start() if before else a
+            b = b + after.end() if after else b
+            return a, b, Token(start, end, tok.has_year, tok.explicit)
+    return a, b, tok
+
+
 def _months(low: str, latest: date) -> list[tuple[int, int, Token]]:
     mon = _month_re()
     context = "|".join(vocab()["dates"]["month_context"])
@@ -204,9 +296,11 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
     """The periods the question names (at most two) and the spans they were read from."""
     d = vocab()["dates"]
     found = resolve(
-        _days(low, latest) + _months(low, latest) + _years_weeks(low, latest)
+        _days(low, latest) + _numeric_days(low, latest) + _months(low, latest)
+        + _years_weeks(low, latest) + _quarters(low, latest) + _holidays(low, latest)
         + _weekdays(low, latest) + _relative(low, latest)
     )
+    found = [_month_part(low, a, b, tok, latest) for a, b, tok in found]
     if not found:
         return [], []
     to_re = rf"^\s*(?:{alternation(d['range_to'])})\s*$"
