@@ -416,3 +416,27 @@ def test_parts_of_months_quarters_slash_dates_and_named_days(
 def test_a_slash_that_is_no_date_stays_a_number() -> None:
     assert "start" not in _args("24/7 DAU")
     assert _args("D1/D7 retention")["days"] == [1, 7]
+
+
+@pytest.mark.parametrize(
+    ("question", "args"),
+    [
+        ("DAU WoW", {"figure": "dau"}),
+        ("日活月环比", {"figure": "dau", "start": "2026-10-01", "end": "2026-10-31",
+                   "compare_start": "2026-09-01", "compare_end": "2026-09-30"}),
+        ("DAU DoD", {"figure": "dau", "start": "2026-11-25", "end": "2026-11-25"}),
+        ("usage time QoQ", {"figure": "minutes_per_user_day", "start": "2026-07-01",
+                            "end": "2026-09-30", "compare_start": "2026-04-01",
+                            "compare_end": "2026-06-30"}),
+        ("D7 YoY", {"figure": "d7", "start": "2026-11-16", "end": "2026-11-22",
+                    "compare_start": "2025-11-16", "compare_end": "2025-11-22"}),
+    ],
+)
+def test_period_over_period_shorthands(question: str, args: dict) -> None:
+    result = plan(question, latest_day=LATEST)
+    assert [(c.name, c.args) for c in result.calls] == [("explain_change", args)]
+
+
+def test_a_year_over_year_before_the_data_says_so() -> None:
+    result = plan("付费率同比", latest_day=LATEST, first_day=date(2025, 11, 26))
+    assert not result.calls and result.kind == "outside_data"

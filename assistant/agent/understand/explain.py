@@ -3,7 +3,7 @@ segment, or which segment moved the most. They go to the `explain_change` tool."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from assistant.agent.understand.calls import ToolCall
@@ -64,6 +64,44 @@ def against_now(low: str, span: tuple[int, int], latest: date) -> tuple[str, str
             (first, last), *_ = find_periods(current, latest)[0]
             return first.isoformat(), last.isoformat()
     return None
+
+
+def over_unit(low: str) -> str | None:
+    """'DAU WoW', '付费率月环比', 'D7 YoY': the unit of a period-over-period shorthand."""
+    return next((u for u, words in vocab()["explain"]["over"].items() if any_of(words, low)), None)
+
+
+def _year_before(day: date) -> date:
+    return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
+
+
+def over_periods(
+    unit: str, periods: list[tuple[str, str]], latest: date
+) -> list[tuple[str, str]]:
+    """The period and the one it is compared with for a shorthand ('MoM': last month against
+    the month before; 'YoY': last week against the same week a year earlier)."""
+    from assistant.agent.understand.periods import find_periods
+
+    if len(periods) > 1:
+        return periods
+    if not periods:
+        latest_period = {"day": "yesterday", "week": "last week", "month": "last month",
+                         "quarter": "last quarter", "year": "last week"}[unit]
+        ((first, last), *_), _ = find_periods(latest_period, latest)
+        periods = [(first.isoformat(), last.isoformat())]
+        if unit == "week":
+            return []  # last week against the week before is what explain_change does anyway
+    first, last = (date.fromisoformat(d) for d in periods[0])
+    if unit == "year":
+        return [periods[0], (_year_before(first).isoformat(), _year_before(last).isoformat())]
+    if unit == "month" and first.day == 1 and (last + timedelta(days=1)).day == 1:
+        before_end = first - timedelta(days=1)
+        return [periods[0], (before_end.replace(day=1).isoformat(), before_end.isoformat())]
+    if unit == "quarter" and first.day == 1 and (last + timedelta(days=1)).day == 1:
+        before_end = first - timedelta(days=1)
+        before_start = before_end.replace(day=1, month=before_end.month - 2)
+        return [periods[0], (before_start.isoformat(), before_end.isoformat())]
+    return periods
 
 
 def segment_pair(slots: dict[str, Any]) -> str | None:

@@ -223,6 +223,7 @@ def plan(
         against = explain.against_now(low, slots["period_spans"][0], latest_day)
         if against is not None:
             periods = [against, periods[0]]  # "DAU compared with last week": this week vs it
+    unit = explain.over_unit(low)
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
     wants_change = (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
@@ -233,7 +234,15 @@ def plan(
             and previous is not None and "start" in previous.args)
         or against is not None
         or any_of(v["explain"]["period_over_period"], slots["low"])  # not "week before last"
+        or unit is not None
     )
+    if wants_change and unit is not None:
+        periods = explain.over_periods(unit, periods, latest_day)
+        if len(periods) > 1 and outside(tuple(map(date.fromisoformat, periods[1])), first_day,
+                                        latest_day):
+            first, last = periods[1]
+            span = f"{first_day} – {latest_day}"
+            return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
     if wants_change:
         figure = explain.figure_word(low)
         runner_up = metric_rank[1][1] if len(metric_rank) > 1 else 0.0
