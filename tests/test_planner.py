@@ -23,24 +23,40 @@ def _load_eval(path: Path = EVAL) -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def _canon(args: dict[str, Any]) -> dict[str, Any]:
-    """Lists compare as sorted; dates compare as ISO strings."""
+def _defaults(tool: str) -> dict[str, Any]:
+    """The values a metric takes when an argument is left out (group_by none, D1+D7, 600 ms,
+    a 7-day window, the three core actions): naming one changes nothing."""
+    from assistant.metrics.registry import get_registry
+
+    if tool not in get_registry().names():
+        return {"versus": "previous_period"} if tool == "explain_change" else {}
+    params = get_registry().get(tool).params
+    return {k: p.default for k, p in params.items() if k not in ("start", "end")}
+
+
+def _canon(args: dict[str, Any], tool: str = "") -> dict[str, Any]:
+    """Lists compare as sorted; dates compare as ISO strings; a value equal to the metric's
+    default compares as left out (the same call either way)."""
     out = {}
+    defaults = _defaults(tool) if tool else {}
     for key, value in (args or {}).items():
         if isinstance(value, list):
             value = sorted(value)
         elif isinstance(value, date):
             value = value.isoformat()
+        default = defaults.get(key)
+        if key in defaults and value == (sorted(default) if isinstance(default, list) else default):
+            continue
         out[key] = value
     return out
 
 
 def _expected_calls(turn: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     if "calls" in turn:
-        return [(c["tool"], _canon(c["args"])) for c in turn["calls"]]
+        return [(c["tool"], _canon(c["args"], c["tool"])) for c in turn["calls"]]
     if turn.get("tool") is None:
         return []
-    return [(turn["tool"], _canon(turn["args"]))]
+    return [(turn["tool"], _canon(turn["args"], turn["tool"]))]
 
 
 def _reply_kind_ok(result: Plan, kind: str | None) -> bool:
@@ -63,7 +79,7 @@ def run_eval(path: Path = EVAL) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         previous: ToolCall | None = None
         for i, turn in enumerate(case["turns"]):
             result = plan(turn["q"], latest_day=latest, previous=previous, first_day=first)
-            got = [(c.name, _canon(c.args)) for c in result.calls]
+            got = [(c.name, _canon(c.args, c.name)) for c in result.calls]
             want = _expected_calls(turn)
             ok = got == want and (bool(want) or _reply_kind_ok(result, turn.get("reply")))
             rows.append(

@@ -3,6 +3,7 @@ segment, or which segment moved the most. They go to the `explain_change` tool."
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from typing import Any
 
@@ -102,6 +103,37 @@ def over_periods(
         before_start = before_end.replace(day=1, month=before_end.month - 2)
         return [periods[0], (before_start.isoformat(), before_end.isoformat())]
     return periods
+
+
+def before_unit(low: str) -> str | None:
+    """'vs the week before', '比前一天': the unit of the period right before the one asked."""
+    return next((u for u, w in vocab()["explain"]["before"].items() if any_of(w, low)), None)
+
+
+def before_period(unit: str, period: tuple[str, str]) -> tuple[str, str]:
+    """The day, week or month right before a period (a whole month: the month before)."""
+    first, last = (date.fromisoformat(d) for d in period)
+    if unit == "month":
+        before_end = first - timedelta(days=1)
+        if first.day == 1:
+            return before_end.replace(day=1).isoformat(), before_end.isoformat()
+        return _month_back(first).isoformat(), _month_back(last).isoformat()
+    step = timedelta(days=1 if unit == "day" else 7)
+    if unit == "day" and first != last:
+        step = last - first + timedelta(days=1)
+    return (first - step).isoformat(), (last - step).isoformat()
+
+
+def _month_back(day: date) -> date:
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def internal_blanked(low: str) -> str:
+    """The question without comparisons inside one metric ("HD vs SD")."""
+    from assistant.agent.understand.text import blank
+
+    return blank(low, [(m.start(), m.end()) for m in find_all(vocab()["explain"]["internal"], low)])
 
 
 def segment_pair(slots: dict[str, Any]) -> str | None:

@@ -142,14 +142,18 @@ def _holiday_range(entry: dict[str, Any], year: int) -> Range | None:
 def _holidays(low: str, latest: date) -> list[tuple[int, int, Token]]:
     """Named days (双十一, Black Friday, 春节, Eid): the latest one begun by the latest day."""
     out = []
+    said = {"去年": latest.year - 1, "今年": latest.year, "前年": latest.year - 2,
+            "last year": latest.year - 1, "this year": latest.year}
+    named = r"(去年|今年|前年|last year|this year)(?:'s)?\s*(?:的)?"
     for entry in vocab()["dates"]["holidays"]:
-        for m in re.finditer(alternation(entry["words"]) + r"(?:\s*(\d{4}))?", low):
-            years = [int(m.group(1))] if m.group(1) else [latest.year, latest.year - 1]
-            for year in years:
+        pattern = rf"(?:{named})?(?:{alternation(entry['words'])})(?:\s*(\d{{4}}))?"
+        for m in re.finditer(pattern, low):
+            given = int(m.group(2)) if m.group(2) else said.get(m.group(1) or "")
+            for year in [given] if given else [latest.year, latest.year - 1]:
                 span = _holiday_range(entry, year)
-                if span and (span[0] <= latest or m.group(1)):
+                if span and (span[0] <= latest or given):
                     first, last = span
-                    out.append((m.start(), m.end(), Token(first, last, bool(m.group(1)), True)))
+                    out.append((m.start(), m.end(), Token(first, last, bool(given), True)))
                     break
     return out
 
@@ -232,14 +236,18 @@ def _weekdays(low: str, latest: date) -> list[tuple[int, int, Token]]:
     out = []
     for i, words in enumerate(vocab()["dates"]["weekdays"]):
         for m in re.finditer(alternation(words), low):
-            if low[m.end() : m.end() + 1] == "活":  # 上周日活 is last week's DAU
-                continue
+            after = low[m.end() : m.end() + 1]
+            if m.group(0).endswith("日") and after and after in "活本韩均":
+                continue  # 上周日活 is last week's DAU, 上周日本 last week's Japan
             when = latest - timedelta(days=(latest.weekday() - i) % 7)
             head = low[: m.start()]
             before = re.search(alternation(vocab()["dates"]["last_week"]) + r"\s*$", head)
             if before is None and m.group(0)[:1] in "周星礼":
                 before = re.search(r"上个?$", head)
             start = m.start()
+            this = re.search(r"(?:本|这个?)$", head) if m.group(0)[:1] in "周星礼" else None
+            if this and week_monday(latest) + timedelta(days=i) <= latest:  # 本周一
+                when, start = week_monday(latest) + timedelta(days=i), this.start()
             if before:  # 上周五: that day of last week
                 back = latest.weekday() + (0 if latest.weekday() == 6 else 7)
                 monday = latest - timedelta(days=back)
@@ -267,6 +275,13 @@ def _relative(low: str, latest: date) -> list[tuple[int, int, Token]]:
         "this_month": (month_start, latest),
         "last_month": (prev_month_end.replace(day=1), prev_month_end),
         "this_year": (date(latest.year, 1, 1), latest),
+        "first_half_year": (date(latest.year, 1, 1), min(date(latest.year, 6, 30), latest)),
+        "second_half_year": (date(latest.year, 7, 1), min(date(latest.year, 12, 31), latest)),
+        "tomorrow": (latest + timedelta(days=1),) * 2,
+        "next_week": (monday + timedelta(days=7), monday + timedelta(days=13)),
+        "next_month": (month_after := (latest.replace(day=28) + timedelta(days=4)).replace(day=1),
+                       month_after.replace(day=calendar.monthrange(month_after.year,
+                                                                   month_after.month)[1])),
         "last_year": (date(latest.year - 1, 1, 1), date(latest.year - 1, 12, 31)),
     }
     out = []

@@ -129,6 +129,8 @@ def _action_share(low: str, spec: dict[str, Any]) -> str | None:
     """'What share of users sent a gift?': an action word plus a share word is core actions."""
     share = vocab()["action_share"]
     actions = [a for a in spec.get("actions", []) if a not in share["ignore"]]
+    if any_of(share["unless"], low):
+        return None
     return "core_action_rate" if actions and any_of(share["words"], low) else None
 
 
@@ -211,7 +213,8 @@ def plan(
         tool = best_metric  # a fragment that still names a metric ("same for core actions")
     elif tool is None and is_follow and previous is not None and has_slots:
         tool = previous.name
-    cue = explain.cues(low)
+    compared = explain.internal_blanked(low)  # "HD vs SD" compares nothing
+    cue = explain.cues(compared)
     if is_follow and previous is not None and cue["compare"]:
         for key in explain.SEGMENT_KEYS:  # "BR paid conversion" then "和墨西哥比"
             before = previous.args.get(key) or []
@@ -220,7 +223,7 @@ def plan(
     pair = explain.segment_pair(slots)
     against = None
     if not is_follow and not pair and len(periods) == 1:
-        against = explain.against_now(low, slots["period_spans"][0], latest_day)
+        against = explain.against_now(compared, slots["period_spans"][0], latest_day)
         if against is not None:
             periods = [against, periods[0]]  # "DAU compared with last week": this week vs it
     unit = explain.over_unit(low)
@@ -261,11 +264,14 @@ def plan(
             base = carried(previous, "explain_change") if keeps else {}
             if keeps and len(periods) == 1 and "start" in base and cue["compare"]:
                 periods = [(base["start"], base["end"]), periods[0]]  # "跟上上周比呢"
+            asked = periods[:1] or ([(base["start"], base["end"])] if "start" in base else [])
+            if (before := explain.before_unit(low)) and len(periods) < 2 and asked:
+                periods = [asked[0], explain.before_period(before, asked[0])]  # "vs the day before"
             args = explain.args_for(figure, slots, periods, base, versus)
             return Plan(lang, [ToolCall("explain_change", args)])
     if pair_or_more := [k for k in explain.SEGMENT_KEYS if len(slots[k]) >= 2]:
         if "group_by" not in slots and (
-            cue["compare"] or cue["respectively"] or any_of(v["compare"], low)
+            cue["compare"] or cue["respectively"] or any_of(v["compare"], compared)
         ):
             slots["group_by"] = {"countries": "country", "regions": "region",
                                  "platforms": "platform"}[pair_or_more[0]]
