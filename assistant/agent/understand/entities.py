@@ -185,6 +185,28 @@ def _ordinary(word: str) -> bool:
     return low.endswith(("ing", "ed"))
 
 
+# How often an English word is written (pyspellchecker's word counts): an everyday word such
+# as "board", "article" or "median" is not an unknown market, however it stands. A capital
+# letter mid-sentence makes a place likelier, so it takes a more common word to overrule it.
+EVERYDAY = 5_000
+EVERYDAY_CAPITALISED = 50_000
+KNOWN_WORD = 100  # not a misspelt place when the word is a known word at all
+
+
+@lru_cache(maxsize=1)
+def _word_counts() -> Any:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency
+
+
+def _count(word: str) -> int:
+    parts = [p for p in word.lower().split("-") if p]
+    if len(parts) > 1:  # "AI-companion": as common as its rarest part
+        return min(_count(p) if p not in _known_words() else EVERYDAY_CAPITALISED for p in parts)
+    return int(_word_counts()[word.lower()])
+
+
 def _nearest(word: str) -> float:
     pool = [t for t in _place_terms() if t.isascii()]
     hit = process.extractOne(word.casefold(), pool, scorer=_similarity)
@@ -209,9 +231,11 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
             continue
         cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
         capital = word[0].isupper() and not word.isupper() and before.strip() != ""
+        if _count(word) >= (EVERYDAY_CAPITALISED if capital else EVERYDAY) and not language:
+            continue
         if cued or capital:
             out.append((m.start(), m.start() + len(word), word))
-        elif len(word) >= 5 and _nearest(word) >= FUZZY_NEAR:
+        elif len(word) >= 5 and _count(word) < KNOWN_WORD and _nearest(word) >= FUZZY_NEAR:
             out.append((m.start(), m.start() + len(word), word))  # a misspelt place anywhere
     return out
 
@@ -325,6 +349,9 @@ def find_entities(norm: str, low: str) -> Entities:
     cities = _cities(low, spans)
     named = cities + _candidates_en(norm, spans + [(a, b) for a, b, _ in cities]) + zh
     for a, b, word in named:
+        if re.match(vocab()["place_cues"]["where_we_are"], norm[b:].lower()):
+            spans.append((a, b))  # "Manila team here", "我们广州团队": who asks, not where
+            continue
         if city := city_country(word):
             ent.unknown.append((norm[a:b], [city]))
             spans.append((a, b))
@@ -339,6 +366,8 @@ def find_entities(norm: str, low: str) -> Entities:
         spans.append((a, b))
     ent.countries = list(dict.fromkeys(ent.countries))
     ent.regions = list(dict.fromkeys(ent.regions))
+    if ent.countries and all(countries()[c].region in ent.regions for c in ent.countries):
+        ent.regions = []  # "中东的沙特和阿联酋": the countries say it all (filters combine)
     ent.platforms = list(dict.fromkeys(ent.platforms))
     ent.spans = spans
     return ent

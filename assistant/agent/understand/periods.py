@@ -341,7 +341,10 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
             # "Nov 2-8", "11月2日到8日": the end day shares the start's month.
             last = _make(first.year, first.month, int(tail.group(1)), (a, b + tail.end()))
             b += tail.end()
-        elif (m := re.match(since_after, low[b:])) or re.search(r"\bsince\s*$", low[:a]):
+        elif (
+            (m := re.match(since_after, low[b:])) or re.search(r"\bsince\s*$", low[:a])
+            or re.search(alternation(d["since_then"]), low[b:])
+        ):
             last = latest
             b += m.end() if m else 0
         if first > last:
