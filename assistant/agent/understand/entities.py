@@ -246,8 +246,8 @@ def _big_cities() -> re.Pattern[str]:
         n for n in big_city_names()
         if not n.isascii() or len(n) >= 5
     ]
-    return re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-                      + r")(?![a-z])")
+    alt = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(rf"(?<![a-z])({alt})(?![a-z])")
 
 
 def _cities(low: str, taken: list[Span]) -> list[tuple[int, int, str]]:

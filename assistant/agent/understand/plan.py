@@ -16,7 +16,6 @@ from assistant.agent.understand.followup import SPECIFIC, carried, merge
 from assistant.agent.understand.intent import METRICS, features, rule_intent, scores
 from assistant.agent.understand.periods import DateProblem, fill_defaults, find_periods, outside
 from assistant.agent.understand.scope import scope_kind
-from assistant.store.regions import city_country
 from assistant.agent.understand.text import (
     any_of,
     blank,
@@ -28,6 +27,7 @@ from assistant.agent.understand.text import (
     strip_markup,
     vocab,
 )
+from assistant.store.regions import city_country
 
 CONFIDENT = 0.35  # below this the model's best intent is not trusted on its own
 CLOSE = 0.08  # top two intents closer than this: ask which one
