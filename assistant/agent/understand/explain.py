@@ -96,8 +96,7 @@ def over_periods(
     if unit == "year":
         return [periods[0], (_year_before(first).isoformat(), _year_before(last).isoformat())]
     if unit == "month" and first.day == 1 and (last + timedelta(days=1)).day == 1:
-        before_end = first - timedelta(days=1)
-        return [periods[0], (before_end.replace(day=1).isoformat(), before_end.isoformat())]
+        return [periods[0], before_period("month", periods[0])]
     if unit == "quarter" and first.day == 1 and (last + timedelta(days=1)).day == 1:
         before_end = first - timedelta(days=1)
         before_start = before_end.replace(day=1, month=before_end.month - 2)
