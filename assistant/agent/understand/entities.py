@@ -207,6 +207,28 @@ def _count(word: str) -> int:
     return int(_word_counts()[word.lower()])
 
 
+# A lower-case code ("ng dau yday", "br d7?") is read in a short question only, and only
+# when it is not an everyday English word ("in", "us", "it", "de" stay words).
+LOWER_CODE_MAX_WORDS = 12
+LOWER_CODE_MAX_COUNT = 100_000
+
+
+def _lower_codes(norm: str, taken: list[Span]) -> list[Any]:
+    """Country and region codes typed in lower case in a short question."""
+    if len(norm.split()) > LOWER_CODE_MAX_WORDS:
+        return []
+    out = []
+    for m in re.finditer(r"(?<![A-Za-z0-9-])([a-z]{2,3})(?![A-Za-z0-9-])", norm):
+        word = m.group(1)
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        if word in vocab()["place_cues"]["not_codes"] or _count(word) >= LOWER_CODE_MAX_COUNT:
+            continue
+        out += [type(p)(m.start(), m.end(), p.kind, p.code)
+                for p in find_places(word.upper()) if p.end - p.start == len(word)]
+    return out
+
+
 def _nearest(word: str) -> float:
     pool = [t for t in _place_terms() if t.isascii()]
     hit = process.extractOne(word.casefold(), pool, scorer=_similarity)
@@ -327,6 +349,9 @@ def find_entities(norm: str, low: str) -> Entities:
     """Places and platforms in the question (dates already blanked out)."""
     ent = Entities()
     places = _zh_prefixes(norm, find_places(norm, vocab()["places"]))
+    places += _lower_codes(norm, [(p.start, p.end) for p in places])
+    for a, b, _ in _cities(low, []):  # "Mexico City" is a city, not Mexico
+        places = [p for p in places if not (a <= p.start and p.end <= b and p.end - p.start < b - a)]
     spans = [(p.start, p.end) for p in places]
     for p in places:
         (ent.regions if p.kind == "region" else ent.countries).append(p.code)
@@ -353,7 +378,8 @@ def find_entities(norm: str, low: str) -> Entities:
             spans.append((a, b))  # "Manila team here", "我们广州团队": who asks, not where
             continue
         if city := city_country(word):
-            ent.unknown.append((norm[a:b], [city]))
+            if not places:  # "São Paulo review … Brazil D7": the city is context, not a filter
+                ent.unknown.append((norm[a:b], [city]))
             spans.append((a, b))
             continue
         code, suggested = _fuzzy(word, han=not word.isascii())

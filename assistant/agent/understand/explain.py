@@ -72,6 +72,16 @@ def over_unit(low: str) -> str | None:
     return next((u for u, words in vocab()["explain"]["over"].items() if any_of(words, low)), None)
 
 
+def latest_period(unit: str, latest: date) -> tuple[str, str]:
+    """The latest complete day, week, month or quarter (a year's shorthand: the last week)."""
+    from assistant.agent.understand.periods import find_periods
+
+    words = {"day": "yesterday", "week": "last week", "month": "last month",
+             "month_days": "last month", "quarter": "last quarter", "year": "last week"}[unit]
+    ((first, last), *_), _ = find_periods(words, latest)
+    return first.isoformat(), last.isoformat()
+
+
 def _year_before(day: date) -> date:
     return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
 
@@ -86,10 +96,7 @@ def over_periods(
     if len(periods) > 1:
         return periods
     if not periods:
-        latest_period = {"day": "yesterday", "week": "last week", "month": "last month",
-                         "quarter": "last quarter", "year": "last week"}[unit]
-        ((first, last), *_), _ = find_periods(latest_period, latest)
-        periods = [(first.isoformat(), last.isoformat())]
+        periods = [latest_period(unit, latest)]
         if unit == "week":
             return []  # last week against the week before is what explain_change does anyway
     first, last = (date.fromisoformat(d) for d in periods[0])
@@ -109,9 +116,17 @@ def before_unit(low: str) -> str | None:
     return next((u for u, w in vocab()["explain"]["before"].items() if any_of(w, low)), None)
 
 
+def before_spans(low: str) -> list[tuple[int, int]]:
+    """Where the period right before is named ("the previous 7 days" is no period of its own)."""
+    return [(m.start(), m.end()) for w in vocab()["explain"]["before"].values()
+            for m in find_all(w, low)]
+
+
 def before_period(unit: str, period: tuple[str, str]) -> tuple[str, str]:
     """The day, week or month right before a period (a whole month: the month before)."""
     first, last = (date.fromisoformat(d) for d in period)
+    if unit == "month_days":
+        return _month_back(first).isoformat(), _month_back(last).isoformat()
     if unit == "month":
         before_end = first - timedelta(days=1)
         if first.day == 1:

@@ -81,14 +81,34 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
         r"(?<![a-z0-9])(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + mon + r"(?:,?\s+(\d{4}))?", low
     ):
         day(m, m.group(3), _month_no(m.group(2)), m.group(1))
+    for m in re.finditer(r"(?<![\d.])(\d{1,2})([./])(\d{1,2})\2(\d{4})(?![\d.])", low):
+        a, b = int(m.group(1)), int(m.group(3))  # 14.10.2026 day first; 10/14/2026 month first
+        month_first = b > 12 or (m.group(2) == "/" and a <= 12)
+        day(m, m.group(4), a if month_first else b, str(b if month_first else a))
+    # "from the 1st to the 15th of September", "1-15 Sept": both days in the month after them
+    to = alternation(vocab()["dates"]["range_to"])
+    for m in re.finditer(
+        rf"(?<![a-z0-9])(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:{to})\s*(?:the\s+)?"
+        rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{mon}(?:,?\s+(\d{{4}}))?", low
+    ):
+        mo, y = _month_no(m.group(3)), m.group(4)
+        yy = int(y) if y else _infer_year(mo, int(m.group(1)), latest)
+        first, last = (_make(yy, mo, int(m.group(i)), m.span()) for i in (1, 2))
+        out.append((m.start(), m.end(), Token(first, last, bool(y), True)))
     return out
 
 
 def _numeric_days(low: str, latest: date) -> list[tuple[int, int, Token]]:
     """Month/day written with a slash ("11/2", "11/2-11/8"), the way staff type dates."""
     out = []
-    for m in re.finditer(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?![\d/]|\s*of\b)", low):
-        mo, d = int(m.group(1)), int(m.group(2))
+    dotted = r"(?<![\w/.])(\d{1,2})\.(\d{1,2})(?=\s*(?:-|–|~|to|到|至)\s*\d{1,2}\.\d{1,2}(?![\d.%]))"
+    dotted += r"|(?<=[-–~到至])(\d{1,2})\.(\d{1,2})(?![\d.%])"  # "11.2-11.8", the Chinese way
+    pairs = [(m, m.group(1), m.group(2)) for m in re.finditer(
+        r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?![\d/]|\s*of\b)", low)]
+    pairs += [(m, m.group(1) or m.group(3), m.group(2) or m.group(4))
+              for m in re.finditer(dotted, low)]
+    for m, month, day in pairs:
+        mo, d = int(month), int(day)
         if 1 <= mo <= 12 and 1 <= d <= 31:
             when = _make(_infer_year(mo, d, latest), mo, d, m.span())
             out.append((m.start(), m.end(), Token(when, when, False, True)))

@@ -94,8 +94,20 @@ def _out_of_range(tool: str, spec: dict[str, Any], lang: Language) -> Plan | Non
 
 
 def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tuple[str, str]], Any]:
-    periods, spans = find_periods(low, latest)
-    low, norm = blank(low, spans), blank(norm, spans)
+    before = explain.before_spans(low)  # "vs the previous 7 days": no period of its own
+    periods, spans = find_periods(blank(low, before), latest)
+    if before and not periods and (named := find_periods(low, latest))[0]:
+        (periods, spans), before = named, []  # "DAU for the previous 7 days"
+    low, norm = blank(low, spans + before), blank(norm, spans + before)
+    future = [i for i, (first, _) in enumerate(periods) if first > latest]
+    if future and (len(future) < len(periods) or any_of(vocab()["dates"]["events"], low)):
+        # "before tomorrow's review, Brazil DAU last week": the future day is when the asker
+        # needs it, not what to measure.
+        context = [s for i, s in enumerate(spans) if i in future]
+        periods = [p for i, p in enumerate(periods) if i not in future]
+        spans = [s for i, s in enumerate(spans) if i not in future]
+    else:
+        context = []
     ent = find_entities(norm, low)
     group, reset_group, read = find_breakdown(low)
     reset = {what for what, words in vocab()["reset"].items() if any_of(words, low)}
@@ -104,7 +116,7 @@ def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tupl
     slots: dict[str, Any] = {
         "countries": ent.countries, "regions": ent.regions, "platforms": ent.platforms,
         "reset": reset, "unknown": ent.unknown, "low": low,
-        "rest": blank(low, ent.spans + read),
+        "rest": blank(low, ent.spans + read), "context": context, "before": bool(before),
     }
     if group:
         slots["group_by"] = group
@@ -182,7 +194,7 @@ def plan(
             span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
             return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
     spec = specific(slots["low"])
-    ranked = scores(features(clean))
+    ranked = scores(features(blank(norm, slots["context"]) if slots["context"] else clean))
     top, p1 = ranked[0]
     rule = _action_share(slots["low"], spec) or rule_intent(low)
     if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
@@ -215,6 +227,16 @@ def plan(
         tool = previous.name
     compared = explain.internal_blanked(low)  # "HD vs SD" compares nothing
     cue = explain.cues(compared)
+    shifted = (
+        previous is not None and previous.name in METRICS and slots["before"] and not periods
+        and not (cue["compare"] or cue["why"])
+    )
+    if shifted and previous is not None:  # "and the week before?": the same, a period earlier
+        unit = explain.before_unit(low) or "week"
+        asked = (previous.args["start"], previous.args["end"]) if "start" in previous.args \
+            else explain.latest_period(unit, latest_day)
+        slots["start"], slots["end"] = explain.before_period(unit, asked)
+        tool, is_follow = previous.name, True
     if is_follow and previous is not None and cue["compare"]:
         for key in explain.SEGMENT_KEYS:  # "BR paid conversion" then "和墨西哥比"
             before = previous.args.get(key) or []
@@ -227,8 +249,9 @@ def plan(
         if against is not None:
             periods = [against, periods[0]]  # "DAU compared with last week": this week vs it
     unit = explain.over_unit(low)
+    before = explain.before_unit(low) if slots["before"] else None
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
-    wants_change = (
+    wants_change = not shifted and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
         or (len(periods) == 2 and cue["compare"])
         or (cue["most"] and slots.get("group_by") in explain.SPLITS)
@@ -238,6 +261,7 @@ def plan(
         or against is not None
         or any_of(v["explain"]["period_over_period"], slots["low"])  # not "week before last"
         or unit is not None
+        or (before is not None and len(periods) == 1)
     )
     if wants_change and unit is not None:
         periods = explain.over_periods(unit, periods, latest_day)
@@ -265,7 +289,7 @@ def plan(
             if keeps and len(periods) == 1 and "start" in base and cue["compare"]:
                 periods = [(base["start"], base["end"]), periods[0]]  # "跟上上周比呢"
             asked = periods[:1] or ([(base["start"], base["end"])] if "start" in base else [])
-            if (before := explain.before_unit(low)) and len(periods) < 2 and asked:
+            if before and len(periods) < 2 and asked:
                 periods = [asked[0], explain.before_period(before, asked[0])]  # "vs the day before"
             args = explain.args_for(figure, slots, periods, base, versus)
             return Plan(lang, [ToolCall("explain_change", args)])
