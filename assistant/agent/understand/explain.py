@@ -91,7 +91,6 @@ def over_periods(
 ) -> list[tuple[str, str]]:
     """The period and the one it is compared with for a shorthand ('MoM': last month against
     the month before; 'YoY': last week against the same week a year earlier)."""
-    from assistant.agent.understand.periods import find_periods
 
     if len(periods) > 1:
         return periods

@@ -101,7 +101,8 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
 def _numeric_days(low: str, latest: date) -> list[tuple[int, int, Token]]:
     """Month/day written with a slash ("11/2", "11/2-11/8"), the way staff type dates."""
     out = []
-    dotted = r"(?<![\w/.])(\d{1,2})\.(\d{1,2})(?=\s*(?:-|–|~|to|到|至)\s*\d{1,2}\.\d{1,2}(?![\d.%]))"
+    dotted = r"(?<![\w/.])(\d{1,2})\.(\d{1,2})"
+    dotted += r"(?=\s*(?:-|–|~|to|到|至)\s*\d{1,2}\.\d{1,2}(?![\d.%]))"
     dotted += r"|(?<=[-–~到至])(\d{1,2})\.(\d{1,2})(?![\d.%])"  # "11.2-11.8", the Chinese way
     pairs = [(m, m.group(1), m.group(2)) for m in re.finditer(
         r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?![\d/]|\s*of\b)", low)]
