@@ -351,7 +351,7 @@ def find_entities(norm: str, low: str) -> Entities:
     places = _zh_prefixes(norm, find_places(norm, vocab()["places"]))
     places += _lower_codes(norm, [(p.start, p.end) for p in places])
     for a, b, _ in _cities(low, []):  # "Mexico City" is a city, not Mexico
-        places = [p for p in places if not (a <= p.start < p.end <= b and (p.start, p.end) != (a, b))]
+        places = [p for p in places if not a <= p.start < p.end <= b or (p.start, p.end) == (a, b)]
     spans = [(p.start, p.end) for p in places]
     for p in places:
         (ent.regions if p.kind == "region" else ent.countries).append(p.code)
