@@ -312,6 +312,8 @@ def _place_words_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
         at = b
         if token.flag != "ns" or len(token.word) < 2 or any(x < b and a < y for x, y in taken):
             continue
+        if token.word in vocab()["place_cues"]["not_places_zh"]:
+            continue
         if token.word.casefold() not in _place_terms() and token.word not in _known_words_zh():
             out.append((a, b, token.word))
     return out
@@ -345,6 +347,20 @@ def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
     return out
 
 
+def _not_where_we_are(norm: str, places: list[Any]) -> tuple[list[Any], list[Span]]:
+    """Drop a known place that is where the asker sits ("Singapore office here, Malaysia DAU?",
+    "新加坡办公室这边想看越南") when another place is what the question is about."""
+    cues = vocab()["place_cues"]
+    low = norm.lower()
+    asker = {
+        (p.start, p.end) for p in places
+        if re.match(cues["where_we_are"], low[p.end:])
+        or re.search(cues["where_we_are_before"], low[: p.start])
+    }
+    kept = [p for p in places if (p.start, p.end) not in asker]
+    return (kept, sorted(asker)) if kept else (places, [])
+
+
 def find_entities(norm: str, low: str) -> Entities:
     """Places and platforms in the question (dates already blanked out)."""
     ent = Entities()
@@ -352,7 +368,8 @@ def find_entities(norm: str, low: str) -> Entities:
     places += _lower_codes(norm, [(p.start, p.end) for p in places])
     for a, b, _ in _cities(low, []):  # "Mexico City" is a city, not Mexico
         places = [p for p in places if not a <= p.start < p.end <= b or (p.start, p.end) == (a, b)]
-    spans = [(p.start, p.end) for p in places]
+    places, asker = _not_where_we_are(norm, places)
+    spans = [(p.start, p.end) for p in places] + asker
     for p in places:
         (ent.regions if p.kind == "region" else ent.countries).append(p.code)
     plat = [

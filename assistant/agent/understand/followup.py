@@ -62,7 +62,10 @@ def merge(
             args["group_by"] = group
             if base:
                 for key in DROPS.get(group, ()):
-                    if not slots.get(key):
+                    # "and by country?" drops the one country; a group of several ("APAC"
+                    # then "by region") is split, not dropped.
+                    several = len(args.get(key, [])) > 1 and key == DROPS[group][0]
+                    if not slots.get(key) and not several:
                         args.pop(key, None)
     # A follow-up naming one value of the segment the answer was split by ("只看安卓" after
     # a platform breakdown) asks for that value alone, not a one-row breakdown.
@@ -73,5 +76,7 @@ def merge(
     if not allowed_group(tool, args.get("group_by")):
         args.pop("group_by", None)
     if (param := SPECIFIC.get(tool)) and param in specific:
-        args[param] = specific[param]
+        old = args.get(param)
+        keep = add and isinstance(old, list)  # "add follows too": the old actions and the new
+        args[param] = list(dict.fromkeys([*old, *specific[param]])) if keep else specific[param]
     return args

@@ -71,7 +71,13 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
         when = _make(yy, mo, int(d), m.span())
         out.append((m.start(), m.end(), Token(when, when, bool(y), True)))
 
-    for m in re.finditer(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)", low):
+    # "since the 1st", "1号以来": a day of the latest month (of the month before, if later)
+    for m in re.finditer(r"(?<=since )the (\d{1,2})(?:st|nd|rd|th)\b"
+                         r"|(?<![\d月.])(\d{1,2})\s*[号日](?=\s*(?:以来|起|至今|开始|到现在))", low):
+        d = int(m.group(1) or m.group(2))
+        month = latest if d <= latest.day else latest.replace(day=1) - timedelta(days=1)
+        day(m, str(month.year), month.month, str(d))
+    for m in re.finditer(r"(?<![\d.])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d|\.\d)", low):
         day(m, m.group(1), int(m.group(2)), m.group(3))
     for m in re.finditer(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", low):
         day(m, m.group(1), int(m.group(2)), m.group(3))
@@ -187,6 +193,13 @@ def _month_part(low: str, a: int, b: int, tok: Token, latest: date) -> tuple[int
     if first.day != 1 or tok.last != whole[1]:
         return a, b, tok
     month_end = calendar.monthrange(first.year, first.month)[1]
+    first_days = re.search(r"(?:the\s+)?first\s+(\d{1,2})\s+days\s+(?:of\s+)?$", low[:a])
+    first_days_zh = re.match(r"\s*的?前\s*(\d{1,2})\s*[天日]", low[b:])
+    if (hit := first_days or first_days_zh) and 1 <= int(hit.group(1)) <= month_end:
+        end = first.replace(day=int(hit.group(1)))  # "the first 7 days of November", "11月前10天"
+        a, b = (hit.start(), b) if first_days else (a, b + hit.end())
+        return a, b, Token(first, min(end, latest) if first <= latest else end, tok.has_year,
+                           tok.explicit)
     for part in vocab()["dates"]["month_parts"]:
         before = re.search(rf"(?:{alternation(part['before'])})\s*(?:of\s+)?$", low[:a])
         after = re.match(rf"\s*(?:{alternation(part['after'])})", low[b:])
@@ -313,6 +326,11 @@ def _relative(low: str, latest: date) -> list[tuple[int, int, Token]]:
     unit_alt = "|".join(f"(?P<{u}>{alt})" for u, alt in units.items())
     recent = re.compile(rf"(?:{alternation(d['recent'])})\s*(?:the\s*)?(\d+)?\s*(?:{unit_alt})")
     size = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
+    for m in re.finditer(r"(?<![a-z0-9])l(\d{1,3})(d|w|m)(?![a-z0-9])", low):  # L30D, L4W
+        span_days = int(m.group(1)) * {"d": 1, "w": 7, "m": 30}[m.group(2)]
+        if span_days > 0:
+            out.append((m.start(), m.end(),
+                        Token(latest - timedelta(days=span_days - 1), latest, True, False)))
     for m in recent.finditer(low):
         unit = next(u for u in size if m.group(u))
         # "past week" is 7 days; a bare "近日" (lately) or "last day" is no period.
@@ -368,6 +386,13 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
         ):
             last = latest
             b += m.end() if m else 0
+        if first == last and tok.explicit and (
+            (week_of := re.search(alternation(d["week_of"]["before"]) + r"\s*$", low[:a]))
+            or (week_of := re.match(r"\s*(?:" + alternation(d["week_of"]["after"]) + ")", low[b:]))
+        ):  # "the week of Nov 9", "11月16日那周": the Monday-to-Sunday week of that day
+            first = week_monday(first)
+            last = min(first + timedelta(days=6), max(latest, first))
+            a, b = (week_of.start(), b) if week_of.start() < a else (a, b + week_of.end())
         if first > last:
             raise DateProblem("invalid_range", a, b)
         ranges.append((first, last))

@@ -14,9 +14,17 @@ from assistant.agent.understand.calls import Choice, Language, Plan, ToolCall
 from assistant.agent.understand.entities import find_entities, place_name, specific
 from assistant.agent.understand.followup import SPECIFIC, carried, merge
 from assistant.agent.understand.intent import METRICS, features, rule_intent, scores
-from assistant.agent.understand.periods import DateProblem, fill_defaults, find_periods, outside
+from assistant.agent.understand.periods import (
+    DateProblem,
+    Range,
+    fill_defaults,
+    find_periods,
+    outside,
+)
 from assistant.agent.understand.scope import scope_kind
 from assistant.agent.understand.text import (
+    Span,
+    alternation,
     any_of,
     blank,
     detect_language,
@@ -93,21 +101,34 @@ def _out_of_range(tool: str, spec: dict[str, Any], lang: Language) -> Plan | Non
     return None
 
 
-def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tuple[str, str]], Any]:
-    before = explain.before_spans(low)  # "vs the previous 7 days": no period of its own
-    periods, spans = find_periods(blank(low, before), latest)
-    if before and not periods and (named := find_periods(low, latest))[0]:
+def _periods(low: str, latest: date) -> tuple[list[Range], list[Span], list[Span], list[Span]]:
+    """The periods asked about, where they are written, where "the N days before" is written
+    (no period of its own), and days that are only context ("before tomorrow's review",
+    "ahead of Monday's board call": when the asker needs the answer, not what to measure)."""
+    named = find_periods(low, latest)
+    before = [(a, b) for a, b in explain.before_spans(low)
+              if not any(x < b and a < y and y - x >= b - a for x, y in named[1])]
+    periods, spans = find_periods(blank(low, before), latest) if before else named
+    if before and not periods and named[0]:
         (periods, spans), before = named, []  # "DAU for the previous 7 days"
-    low, norm = blank(low, spans + before), blank(norm, spans + before)
-    future = [i for i, (first, _) in enumerate(periods) if first > latest]
-    if future and (len(future) < len(periods) or any_of(vocab()["dates"]["events"], low)):
-        # "before tomorrow's review, Brazil DAU last week": the future day is when the asker
-        # needs it, not what to measure.
-        context = [s for i, s in enumerate(spans) if i in future]
-        periods = [p for i, p in enumerate(periods) if i not in future]
-        spans = [s for i, s in enumerate(spans) if i not in future]
-    else:
-        context = []
+    events = alternation(vocab()["dates"]["events"])
+    future = {i for i, (first, _) in enumerate(periods) if first > latest}
+    near = {
+        i for i, (a, b) in enumerate(spans)
+        if re.match(rf"(?:'s)?\s*(?:[a-z-]+\s+)?(?:要|就要|的)?\s*(?:{events})", low[b:])
+        or re.search(rf"(?:{events})\s+(?:[a-z]+\s+)?(?:on|at|this|next)?\s*$", low[:a])
+    }
+    context = future if future and (len(future) < len(periods) or re.search(events, low)) else set()
+    if near - context and len(near | context) < len(periods):
+        context |= near
+    keep = [i for i in range(len(periods)) if i not in context]
+    return ([periods[i] for i in keep], [spans[i] for i in keep], before,
+            [spans[i] for i in sorted(context)])
+
+
+def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tuple[str, str]], Any]:
+    periods, spans, before, context = _periods(low, latest)
+    low, norm = blank(low, spans + before + context), blank(norm, spans + before + context)
     ent = find_entities(norm, low)
     group, reset_group, read = find_breakdown(low)
     reset = {what for what, words in vocab()["reset"].items() if any_of(words, low)}
@@ -146,6 +167,11 @@ def _action_share(low: str, spec: dict[str, Any]) -> str | None:
     return "core_action_rate" if actions and any_of(share["words"], low) else None
 
 
+def _names_metric(low: str) -> bool:
+    """The question names a metric by one of its anchor words."""
+    return any(find_all(spec["strong"], low) for spec in vocab()["tools"].values())
+
+
 def _several(low: str) -> list[str]:
     """'DAU and ARPU': two combinable metrics named by their anchor words, in written order."""
     v = vocab()
@@ -182,12 +208,15 @@ def plan(
     clean = strip_markup(question)
     norm = normalize(clean)
     low = lower(norm)
-    kind = scope_kind(low)
-    if kind:
-        return reply(lang, kind)
     try:
+        context = _periods(low, latest_day)[3]
+        kind = scope_kind(blank(low, context))  # "明天开会要用…" is no forecast
+        if kind:
+            return reply(lang, kind)
         slots, periods, ranges = _slots(low, norm, latest_day)
     except DateProblem as problem:
+        if kind := scope_kind(low):
+            return reply(lang, kind)
         return reply(lang, problem.kind, text=norm[problem.start : problem.end].strip())
     for first, last in ranges:
         if outside((first, last), first_day, latest_day):
@@ -244,13 +273,17 @@ def plan(
                 slots[key] = [*before, *slots[key]]
     pair = explain.segment_pair(slots)
     against = None
-    if not is_follow and not pair and len(periods) == 1:
+    if not is_follow and not pair and len(periods) == 1 and not slots["before"]:
         against = explain.against_now(compared, slots["period_spans"][0], latest_day)
         if against is not None:
             periods = [against, periods[0]]  # "DAU compared with last week": this week vs it
     unit = explain.over_unit(low)
     before = explain.before_unit(low) if slots["before"] else None
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
+    if is_follow and previous is not None and previous.args.get("versus") == "segments" and not (
+        pair or "group_by" in slots or any(slots[k] for k in explain.SEGMENT_KEYS)
+    ):
+        versus = True  # "last month only" after "iOS vs Android": still the two segments
     wants_change = not shifted and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
         or (len(periods) == 2 and cue["compare"])
@@ -273,6 +306,9 @@ def plan(
     if wants_change:
         figure = explain.figure_word(low)
         runner_up = metric_rank[1][1] if len(metric_rank) > 1 else 0.0
+        if figure is None and previous is not None and rule is None \
+                and previous.name == "explain_change" and not _names_metric(low):
+            figure = explain.previous_figure(previous)  # "主要是哪个渠道": the same figure
         if figure is None and (tool or (p_metric >= 0.1 and p_metric >= 2 * runner_up)):
             candidate = tool or best_metric
             if not (is_follow and previous and candidate == previous.name and not rule):

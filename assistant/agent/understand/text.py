@@ -99,6 +99,7 @@ def _zh_number(text: str) -> int:
 def normalize(text: str) -> str:
     """Full-width to ASCII, and numbers in words before a unit to digits (七日 -> 7日)."""
     text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 10,000 ms
     text = _ZH_NUMBER.sub(lambda m: str(_zh_number(m.group(1))), text)
     words = vocab()["number_words"]["en"]
     unit = r"(?=[\s-]+(?:days?|weeks?|months?|hours?|seconds?)\b)"
