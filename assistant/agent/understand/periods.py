@@ -72,8 +72,9 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
         out.append((m.start(), m.end(), Token(when, when, bool(y), True)))
 
     # "since the 1st", "1号以来": a day of the latest month (of the month before, if later)
-    for m in re.finditer(r"(?<=since )the (\d{1,2})(?:st|nd|rd|th)\b"
-                         r"|(?<![\d月.])(\d{1,2})\s*[号日](?=\s*(?:以来|起|至今|开始|到现在))", low):
+    since_day = (r"(?<=since )the (\d{1,2})(?:st|nd|rd|th)\b"
+                 r"|(?<![\d月.])(\d{1,2})\s*[号日](?=\s*(?:以来|起|至今|开始|到现在))")
+    for m in re.finditer(since_day, low):
         d = int(m.group(1) or m.group(2))
         month = latest if d <= latest.day else latest.replace(day=1) - timedelta(days=1)
         day(m, str(month.year), month.month, str(d))
@@ -127,8 +128,12 @@ def _quarters(low: str, latest: date) -> list[tuple[int, int, Token]]:
     d = vocab()["dates"]
     names = d["quarter_names"]
     word = "|".join(sorted(map(str, names), key=len, reverse=True))
-    found = [(m.start(), m.end(), m.group(2) or m.group(3), int(m.group(1) or m.group(4)))
-             for m in re.finditer(r"(?<![a-z0-9])q([1-4])(?![a-z0-9])(?:\s*(\d{4}))?"
+    years = {"今年": latest.year, "this year's": latest.year, "去年": latest.year - 1,
+             "last year's": latest.year - 1}
+    found = [(m.start(), m.end(), m.group(3) or m.group(4) or years.get(m.group(1) or ""),
+              int(m.group(2) or m.group(5)))
+             for m in re.finditer(r"(?:(今年|去年|this year's|last year's)\s*)?(?<![a-z0-9])"
+                                  r"q([1-4])(?![a-z0-9])(?:\s*(\d{4}))?"
                                   r"|(\d{4})\s*q([1-4])(?![a-z0-9])", low)]
     found += [(m.start(), m.end(), m.group(2), names[m.group(1)])
               for m in re.finditer(rf"(?:the\s+)?({word})\s+quarter(?:\s+of\s+(\d{{4}}))?", low)]
@@ -299,12 +304,15 @@ def _relative(low: str, latest: date) -> list[tuple[int, int, Token]]:
     month_end = latest.day == calendar.monthrange(latest.year, latest.month)[1]
     prev_month_end = latest if month_end else month_start - timedelta(days=1)
     named = {
-        "today": (latest, latest),
+        "today": (latest + timedelta(days=1),) * 2,  # today has no complete data yet
         "yesterday": (latest, latest),
         "day_before_yesterday": (latest - timedelta(days=1),) * 2,
         "this_week": (monday, latest),
         "last_week": (last_sunday - timedelta(days=6), last_sunday),
         "week_before_last": (last_sunday - timedelta(days=13), last_sunday - timedelta(days=7)),
+        "month_before_last": (
+            (before_last := prev_month_end.replace(day=1) - timedelta(days=1)).replace(day=1),
+            before_last),
         "last_weekend": (last_sunday - timedelta(days=1), last_sunday),
         "this_month": (month_start, latest),
         "last_month": (prev_month_end.replace(day=1), prev_month_end),
@@ -375,7 +383,8 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
             b = nxt[1]
             i += 1
         elif tail := re.match(
-            r"\s*(?:-|–|—|~|to|到|至)\s*(\d{1,2})(?:st|nd|rd|th|日|号)?(?![\d月])", low[b:]
+            r"\s*(?:-|–|—|~|to|到|至)\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|日|号)?(?![\d月])",
+            low[b:],
         ):
             # "Nov 2-8", "11月2日到8日": the end day shares the start's month.
             last = _make(first.year, first.month, int(tail.group(1)), (a, b + tail.end()))

@@ -40,6 +40,7 @@ from assistant.store.regions import city_country
 CONFIDENT = 0.35  # below this the model's best intent is not trusted on its own
 CLOSE = 0.08  # top two intents closer than this: ask which one
 NAMED = 0.25  # a fragment whose best metric reaches this names that metric
+SURE = 0.6  # above this the model's best intent stands even against an anchor word
 
 
 def example_questions(lang: Language) -> list[str]:
@@ -167,9 +168,13 @@ def _action_share(low: str, spec: dict[str, Any]) -> str | None:
     return "core_action_rate" if actions and any_of(share["words"], low) else None
 
 
+def _anchored(low: str) -> list[str]:
+    """The metrics the question names by one of their anchor words."""
+    return [t for t, spec in vocab()["tools"].items() if find_all(spec["strong"], low)]
+
+
 def _names_metric(low: str) -> bool:
-    """The question names a metric by one of its anchor words."""
-    return any(find_all(spec["strong"], low) for spec in vocab()["tools"].values())
+    return bool(_anchored(low))
 
 
 def _several(low: str) -> list[str]:
@@ -254,6 +259,14 @@ def plan(
         tool = best_metric  # a fragment that still names a metric ("same for core actions")
     elif tool is None and is_follow and previous is not None and has_slots:
         tool = previous.name
+    # The model unsure, or sure of a metric the question gives no word for, while the question
+    # names one of its leading metrics by an anchor word ("latency vs activity by country"):
+    # the anchor decides.
+    anchors = _anchored(slots["low"])
+    lead = [t for t, _ in metric_rank[:3] if t in anchors]
+    unsure = tool is None or (tool == top and rule is None and p1 < SURE and top not in anchors)
+    if unsure and len(lead) == 1 and len(anchors) == 1 and not (is_follow and tool is None):
+        tool = lead[0]
     compared = explain.internal_blanked(low)  # "HD vs SD" compares nothing
     cue = explain.cues(compared)
     shifted = (
@@ -347,7 +360,10 @@ def plan(
         rule is None and not is_follow and len(metric_rank) > 1
         and metric_rank[0][1] - metric_rank[1][1] < CLOSE
     ):
-        return _choose(clean, lang, [metric_rank[0][0], metric_rank[1][0]])
+        named = [t for t, _ in metric_rank[:2] if t in anchors]
+        if len(named) != 1:
+            return _choose(clean, lang, [metric_rank[0][0], metric_rank[1][0]])
+        tool = named[0]  # an anchor word settles a close call
     if problem := _out_of_range(tool, spec, lang):
         return problem
     tools = _several(low) if not is_follow else []
