@@ -16,9 +16,10 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from assistant.agent.understand.text import Span, compiled, resolve, vocab
+from assistant.agent.understand.text import Span, alternation, compiled, resolve, vocab
 from assistant.store.regions import (
     REGION_NAMES,
+    PlaceMention,
     big_city_names,
     city_country,
     countries,
@@ -347,6 +348,22 @@ def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
     return out
 
 
+def _short_names_zh(norm: str, taken: list[Span]) -> list[Any]:
+    """Runs of one-character country names ("英美澳", "德法"), each its country."""
+    cues = vocab()["place_cues"]
+    short = cues["zh_short_names"]
+    chars = "".join(short)
+    after = alternation(cues["zh_short_after"])
+    out = []
+    for m in re.finditer(rf"(?<![\u4e00-\u9fff])([{chars}]{{2,5}})(?=$|[^\u4e00-\u9fff]|{after})",
+                         norm):
+        a, b = m.span(1)
+        run = m.group(1)
+        if len(set(run)) == len(run) and not any(x < b and a < y for x, y in taken):
+            out += [PlaceMention(a + i, a + i + 1, "country", short[ch]) for i, ch in enumerate(run)]
+    return out
+
+
 def _not_where_we_are(norm: str, places: list[Any]) -> tuple[list[Any], list[Span]]:
     """Drop a known place that is where the asker sits ("Singapore office here, Malaysia DAU?",
     "新加坡办公室这边想看越南") when another place is what the question is about."""
@@ -366,6 +383,7 @@ def find_entities(norm: str, low: str) -> Entities:
     ent = Entities()
     places = _zh_prefixes(norm, find_places(norm, vocab()["places"]))
     places += _lower_codes(norm, [(p.start, p.end) for p in places])
+    places += _short_names_zh(norm, [(p.start, p.end) for p in places])
     for a, b, _ in _cities(low, []):  # "Mexico City" is a city, not Mexico
         places = [p for p in places if not a <= p.start < p.end <= b or (p.start, p.end) == (a, b)]
     places, asker = _not_where_we_are(norm, places)

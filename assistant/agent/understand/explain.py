@@ -137,6 +137,17 @@ def before_period(unit: str, period: tuple[str, str]) -> tuple[str, str]:
     return (first - step).isoformat(), (last - step).isoformat()
 
 
+def same_days(asked: tuple[str, str], other: tuple[str, str]) -> tuple[str, str]:
+    """The same days of the month in another whole month ("11月上半月跟10月同期比": Oct 1-15)."""
+    first, last = (date.fromisoformat(d) for d in asked)
+    o_first, o_last = (date.fromisoformat(d) for d in other)
+    whole = o_first.day == 1 and (o_last + timedelta(days=1)).day == 1
+    if not whole or first.month != last.month or (first.day == 1 and last.day == o_last.day):
+        return other
+    end = min(last.day, calendar.monthrange(o_first.year, o_first.month)[1])
+    return o_first.replace(day=first.day).isoformat(), o_first.replace(day=end).isoformat()
+
+
 def _month_back(day: date) -> date:
     year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -151,8 +162,8 @@ def internal_blanked(low: str) -> str:
 
 def segment_pair(slots: dict[str, Any]) -> str | None:
     """The one filter naming exactly two values ("iOS vs Android"), if any."""
-    pairs = [k for k in SEGMENT_KEYS if len(slots[k]) == 2]
-    others = [k for k in SEGMENT_KEYS if k not in pairs and len(slots[k]) > 1]
+    pairs = [k for k in SEGMENT_KEYS if len(slots.get(k) or []) == 2]
+    others = [k for k in SEGMENT_KEYS if k not in pairs and len(slots.get(k) or []) > 1]
     return pairs[0] if len(pairs) == 1 and not others else None
 
 
@@ -160,7 +171,10 @@ def args_for(
     figure: str, slots: dict[str, Any], periods: list[tuple[str, str]], base: dict[str, Any],
     versus_segments: bool,
 ) -> dict[str, Any]:
-    args: dict[str, Any] = {k: v for k, v in base.items() if k in (*SEGMENT_KEYS, "start", "end")}
+    kept = ("start", "end", "compare_start", "compare_end", "split_by")
+    args: dict[str, Any] = {k: v for k, v in base.items() if k in (*SEGMENT_KEYS, *kept)}
+    if versus_segments or slots.get("group_by"):
+        args.pop("split_by", None)
     args["figure"] = figure
     if slots["countries"] or slots["regions"]:
         args.pop("countries", None)
@@ -169,6 +183,8 @@ def args_for(
         if slots[key]:
             args[key] = slots[key]
     if periods:
+        args.pop("compare_start", None)  # a new period: the one compared with goes too
+        args.pop("compare_end", None)
         args["start"], args["end"] = periods[0]
     if len(periods) > 1:
         args["compare_start"], args["compare_end"] = periods[1]

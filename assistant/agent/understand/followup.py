@@ -25,7 +25,9 @@ def carried(previous: ToolCall | None, tool: str) -> dict[str, Any]:
         return {}
     base = {k: v for k, v in previous.args.items() if k in COMMON}
     if previous.name == "explain_change":
-        base = {k: v for k, v in previous.args.items() if k in COMMON[:5]}
+        kept = (*COMMON[:5], "compare_start", "compare_end", "split_by", "versus") \
+            if tool == "explain_change" else COMMON[:5]
+        base = {k: v for k, v in previous.args.items() if k in kept}
     if previous.name == tool and (own := SPECIFIC.get(tool)) in previous.args:
         base[own] = previous.args[own]
     return base
@@ -49,6 +51,8 @@ def merge(
     """base args (empty for a new question) with the question's own slots put over them."""
     args = dict(base)
     if "start" in slots:
+        args.pop("compare_start", None)  # a new period: the one it was compared with goes too
+        args.pop("compare_end", None)
         args["start"], args["end"] = slots["start"], slots["end"]
     if slots["countries"] or slots["regions"] or "places" in slots["reset"]:
         for key in ("countries", "regions"):

@@ -11,7 +11,7 @@ from typing import Any
 from assistant.agent.understand import explain
 from assistant.agent.understand.breakdowns import find_breakdown
 from assistant.agent.understand.calls import Choice, Language, Plan, ToolCall
-from assistant.agent.understand.entities import find_entities, place_name, specific
+from assistant.agent.understand.entities import find_entities, numbers, place_name, specific
 from assistant.agent.understand.followup import SPECIFIC, carried, merge
 from assistant.agent.understand.intent import METRICS, features, rule_intent, scores
 from assistant.agent.understand.periods import (
@@ -32,6 +32,7 @@ from assistant.agent.understand.text import (
     lower,
     normalize,
     resolve,
+    simplified,
     strip_markup,
     vocab,
 )
@@ -40,6 +41,7 @@ from assistant.store.regions import city_country
 CONFIDENT = 0.35  # below this the model's best intent is not trusted on its own
 CLOSE = 0.08  # top two intents closer than this: ask which one
 NAMED = 0.25  # a fragment whose best metric reaches this names that metric
+SPECIFIC_BARE = ("ai_to_human",)  # "N days" alone changes these metrics' own day count
 SURE = 0.6  # above this the model's best intent stands even against an anchor word
 
 
@@ -210,7 +212,7 @@ def plan(
     """
     v = vocab()
     lang = detect_language(question)
-    clean = strip_markup(question)
+    clean = simplified(strip_markup(question))
     norm = normalize(clean)
     low = lower(norm)
     try:
@@ -228,6 +230,10 @@ def plan(
             span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
             return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
     spec = specific(slots["low"])
+    if previous is not None and previous.name in SPECIFIC_BARE and not periods:
+        key = SPECIFIC[previous.name]  # "改成14天", "give it 3 days" after the AI window
+        if key not in spec and (found := numbers(v["bare_days"], slots["low"])):
+            spec[key] = found[0][2]
     ranked = scores(features(blank(norm, slots["context"]) if slots["context"] else clean))
     top, p1 = ranked[0]
     rule = _action_share(slots["low"], spec) or rule_intent(low)
@@ -293,9 +299,9 @@ def plan(
     unit = explain.over_unit(low)
     before = explain.before_unit(low) if slots["before"] else None
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
-    if is_follow and previous is not None and previous.args.get("versus") == "segments" and not (
-        pair or "group_by" in slots or any(slots[k] for k in explain.SEGMENT_KEYS)
-    ):
+    compared_key = explain.segment_pair(previous.args) if previous is not None \
+        and previous.args.get("versus") == "segments" else None
+    if is_follow and compared_key and not (pair or "group_by" in slots or slots[compared_key]):
         versus = True  # "last month only" after "iOS vs Android": still the two segments
     wants_change = not shifted and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
@@ -340,6 +346,8 @@ def plan(
             asked = periods[:1] or ([(base["start"], base["end"])] if "start" in base else [])
             if before and len(periods) < 2 and asked:
                 periods = [asked[0], explain.before_period(before, asked[0])]  # "vs the day before"
+            if len(periods) == 2 and any_of(v["explain"]["same_days"], low):
+                periods = [periods[0], explain.same_days(*periods)]  # "跟10月同期比"
             args = explain.args_for(figure, slots, periods, base, versus)
             return Plan(lang, [ToolCall("explain_change", args)])
     if pair_or_more := [k for k in explain.SEGMENT_KEYS if len(slots[k]) >= 2]:

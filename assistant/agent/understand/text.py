@@ -76,6 +76,19 @@ def strip_markup(text: str) -> str:
     return _MARKUP.sub(" ", text)
 
 
+@lru_cache(maxsize=1)
+def _to_simplified() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese written as Simplified ("上週台灣的日活" -> "上周台湾的日活"), the form the
+    vocabulary and the intent model know; other text is left as it is."""
+    return _to_simplified().convert(text) if HAN.search(text) else text
+
+
 def detect_language(text: str) -> Language:
     """'zh' when Chinese characters carry the question, else 'en' ("BR的D1" is Chinese)."""
     text = strip_markup(text)
