@@ -360,7 +360,7 @@ def _short_names_zh(norm: str, taken: list[Span]) -> list[Any]:
         a, b = m.span(1)
         run = m.group(1)
         if len(set(run)) == len(run) and not any(x < b and a < y for x, y in taken):
-            out += [PlaceMention(a + i, a + i + 1, "country", short[ch]) for i, ch in enumerate(run)]
+            out += [PlaceMention(a + i, a + i + 1, "country", short[c]) for i, c in enumerate(run)]
     return out
 
 

@@ -84,8 +84,8 @@ def _to_simplified() -> Any:
 
 
 def simplified(text: str) -> str:
-    """Traditional Chinese written as Simplified ("上週台灣的日活" -> "上周台湾的日活"), the form the
-    vocabulary and the intent model know; other text is left as it is."""
+    """Traditional Chinese written as Simplified ("上週台灣的日活" -> "上周台湾的日活"): the form
+    the vocabulary and the intent model know. Other text is left as it is."""
     return _to_simplified().convert(text) if HAN.search(text) else text
 
 
