@@ -295,6 +295,8 @@ def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
         word = text[a:b]
         if len(word) < 2 or any(a < y and x < b for x, y in taken):
             continue
+        if word in vocab()["place_cues"]["not_places_zh"]:
+            continue
         if sum(c in sounds for c in word) * 3 >= len(word) * 2:
             out.append((a, b, word))
     return out
