@@ -30,7 +30,9 @@ def test_short_forms_of_places(question: str, codes: list[str]) -> None:
     assert sorted(_call(question)[1]["countries"]) == codes
 
 
-@pytest.mark.parametrize("question", ["it is what it is, dau?", "er dau last week?", "中英文的日活"])
+@pytest.mark.parametrize(
+    "question", ["it is what it is, dau?", "er dau last week?", "中英文的日活"]
+)
 def test_everyday_short_words_are_no_places(question: str) -> None:
     assert "countries" not in _call(question)[1]
 
@@ -44,7 +46,8 @@ def test_everyday_short_words_are_no_places(question: str) -> None:
          "overall last week?", "2026-11-16", "2026-11-22", "GB"),
         ("Prepping for the Mexico City offsite on Dec 3 — Mexico's paid conversion for the past "
          "two weeks?", "2026-11-12", "2026-11-25", "MX"),
-        ("北京总部下周要开全球会，帮我准备下墨西哥上个月的人均时长", "2026-10-01", "2026-10-31", "MX"),
+        ("北京总部下周要开全球会，帮我准备下墨西哥上个月的人均时长",
+         "2026-10-01", "2026-10-31", "MX"),
         ("明天开会要用，巴西上周的次留", "2026-11-16", "2026-11-22", "BR"),
     ],
 )
@@ -55,8 +58,10 @@ def test_a_day_or_city_given_as_context_is_not_what_is_measured(
     assert (args["start"], args["end"], args["countries"]) == (start, end, [country])
 
 
-@pytest.mark.parametrize("question", ["what will DAU be tomorrow", "下周会怎么样", "明年DAU能到多少",
-                                      "whats DAU gonna be at christmas"])
+@pytest.mark.parametrize(
+    "question",
+    ["what will DAU be tomorrow", "下周会怎么样", "明年DAU能到多少", "whats DAU gonna be at christmas"],
+)
 def test_a_forecast_is_still_out_of_scope(question: str) -> None:
     assert plan(question, latest_day=LATEST, first_day=FIRST).kind == "out_of_scope"
 
@@ -111,15 +116,19 @@ def test_the_day_before_yesterday_is_a_day_not_a_comparison() -> None:
 @pytest.mark.parametrize(
     ("question", "split"),
     [("which region brought the rise in DAU last week", "region"),
-     ("哪个平台贡献了本月付费率的提升", "platform"), ("本周次留变化主要是哪个大区贡献的", "region")],
+     ("哪个平台贡献了本月付费率的提升", "platform"),
+     ("本周次留变化主要是哪个大区贡献的", "region")],
 )
 def test_where_a_change_came_from(question: str, split: str) -> None:
     name, args = _call(question)
     assert name == "explain_change" and args["split_by"] == [split]
 
 
-@pytest.mark.parametrize("question", ["巴西和墨西哥的留存差在哪", "how do iOS and Android differ on D7",
-                                      "Do more real friendships form on android or on ios?"])
+@pytest.mark.parametrize(
+    "question",
+    ["巴西和墨西哥的留存差在哪", "how do iOS and Android differ on D7",
+     "Do more real friendships form on android or on ios?"],
+)
 def test_a_difference_between_two_segments(question: str) -> None:
     name, args = _call(question)
     assert name == "explain_change" and args["versus"] == "segments"
