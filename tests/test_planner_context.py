@@ -60,7 +60,8 @@ def test_a_day_or_city_given_as_context_is_not_what_is_measured(
 
 @pytest.mark.parametrize(
     "question",
-    ["what will DAU be tomorrow", "下周会怎么样", "明年DAU能到多少", "whats DAU gonna be at christmas"],
+    ["what will DAU be tomorrow", "下周会怎么样", "明年DAU能到多少",
+     "whats DAU gonna be at christmas"],
 )
 def test_a_forecast_is_still_out_of_scope(question: str) -> None:
     assert plan(question, latest_day=LATEST, first_day=FIRST).kind == "out_of_scope"
