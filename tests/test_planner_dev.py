@@ -274,9 +274,13 @@ def test_since_then_runs_to_the_latest_day() -> None:
 # Two more development sets written the same blind way, before the round they guided: dev3 leans
 # on hard kinds (lower-case codes, context cities and days, date forms, the N days before,
 # "which channel brought the rise"); dev4 is a representative mix in many voices.
-MORE_DEV = {
-    "dev3.yaml": 0.96,  # 281/334 (84.1%) before that round
-    "dev4.yaml": 0.96,  # 290/334 (86.8%) before that round
+# dev5 (English-heavy, non-native and terse voices) and dev6 (Chinese-heavy, 15% Traditional)
+# arrived after that round and were never worked on: scored as they came out, like held-out.
+MORE_DEV = {  # name: (floor overall, floor per language)
+    "dev3.yaml": (0.96, 0.95),  # 281/334 (84.1%) before that round; 328/334 after
+    "dev4.yaml": (0.96, 0.95),  # 290/334 (86.8%) before that round; 330/334 after
+    "dev5.yaml": (0.905, 0.875),  # 283/311 = 91.0% (en 88.3%, zh 96.2%), never tuned on
+    "dev6.yaml": (0.93, 0.915),  # 280/300 = 93.3% (en 96.0%, zh 92.0%), never tuned on
 }
 
 
@@ -291,6 +295,7 @@ def test_more_dev_sets(name: str) -> None:
     assert not [q for q in questions if q in trained and len(q) > 16 and q != example]
     rows, _ = run_eval(path)
     by_lang = report(rows)
-    assert sum(r["ok"] for r in rows) / len(rows) >= MORE_DEV[name]
+    overall, per_language = MORE_DEV[name]
+    assert sum(r["ok"] for r in rows) / len(rows) >= overall
     for group in by_lang.values():
-        assert sum(r["ok"] for r in group) / len(group) >= MORE_DEV[name] - 0.01
+        assert sum(r["ok"] for r in group) / len(group) >= per_language
