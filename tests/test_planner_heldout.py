@@ -57,42 +57,36 @@ def test_scoring_parts_do_not_train_the_model() -> None:
                 assert q not in trained or q in SAME_WORDING or _fragment(q), q
 
 
-def test_heldout_accuracy_per_language() -> None:
-    rows, data = run_eval(HELDOUT)
-    assert len(rows) >= 250
+def _meets(path: Path, min_rows: int, overall: float, per_language: float) -> None:
+    """Score a frozen part as it is: enough turns, at least 40% Chinese, and the floors met
+    overall and in each language."""
+    rows, _ = run_eval(path)
+    assert len(rows) >= min_rows
     by_lang = report(rows)
     assert len(by_lang["zh"]) >= 0.4 * len(rows)
+    assert sum(r["ok"] for r in rows) / len(rows) >= overall
+    for lang, group in by_lang.items():
+        assert sum(r["ok"] for r in group) / len(group) >= per_language, lang
+
+
+def test_heldout_accuracy_per_language() -> None:
     # The goal is 95% overall and in each language. Scored as it came out (never tuned on):
     # 92.5% first, then 255/267 = 95.5% (en 94.8%, zh 96.2%), then 253/267 = 94.8% (en 93.3%,
     # zh 96.2%) after "Africa" came to mean the whole continent where this part's labels say
     # Sub-Saharan Africa (four turns), then 252/267 = 94.4% (en 92.5%, zh 96.2%) after the
     # round guided by dev3/dev4. These floors keep it from sliding back further.
-    assert sum(r["ok"] for r in rows) / len(rows) >= 0.94
-    for lang, group in by_lang.items():
-        assert sum(r["ok"] for r in group) / len(group) >= 0.92, lang
+    _meets(HELDOUT, 250, 0.94, 0.92)
 
 
 def test_second_heldout_accuracy_per_language() -> None:
-    rows, data = run_eval(HELDOUT2)
-    assert len(rows) >= 350
-    by_lang = report(rows)
-    assert len(by_lang["zh"]) >= 0.4 * len(rows)
     # Scored once, after the work round it was frozen before: 327/354 = 92.4% (en 156/168 =
     # 92.9%, zh 171/186 = 91.9%). Below the 95% goal; these floors keep it from sliding back.
     # Its kinds of failure were then worked on in general form (not its wording), so its later
     # figure, 348/354 = 98.3%, is no longer a held-out figure.
-    assert sum(r["ok"] for r in rows) / len(rows) >= 0.92
-    for lang, group in by_lang.items():
-        assert sum(r["ok"] for r in group) / len(group) >= 0.915, lang
+    _meets(HELDOUT2, 350, 0.92, 0.915)
 
 
 def test_third_heldout_accuracy_per_language() -> None:
-    rows, data = run_eval(HELDOUT3)
-    assert len(rows) >= 350
-    by_lang = report(rows)
-    assert len(by_lang["zh"]) >= 0.4 * len(rows)
     # Scored once, after the round guided by dev3/dev4: 338/361 = 93.6% (en 166/176 = 94.3%,
     # zh 172/185 = 93.0%). Below the 95% goal; these floors keep it from sliding back.
-    assert sum(r["ok"] for r in rows) / len(rows) >= 0.935
-    for lang, group in by_lang.items():
-        assert sum(r["ok"] for r in group) / len(group) >= 0.925, lang
+    _meets(HELDOUT3, 350, 0.935, 0.925)

@@ -225,7 +225,7 @@ def _lower_codes(norm: str, taken: list[Span]) -> list[Any]:
             continue
         if word in vocab()["place_cues"]["not_codes"] or _count(word) >= LOWER_CODE_MAX_COUNT:
             continue
-        out += [type(p)(m.start(), m.end(), p.kind, p.code)
+        out += [PlaceMention(m.start(), m.end(), p.kind, p.code)
                 for p in find_places(word.upper()) if p.end - p.start == len(word)]
     return out
 
