@@ -129,8 +129,10 @@ def _periods(low: str, latest: date) -> tuple[list[Range], list[Span], list[Span
             [spans[i] for i in sorted(context)])
 
 
-def _slots(low: str, norm: str, latest: date) -> tuple[dict[str, Any], list[tuple[str, str]], Any]:
-    periods, spans, before, context = _periods(low, latest)
+def _slots(
+    low: str, norm: str, found: tuple[Any, ...]
+) -> tuple[dict[str, Any], list[tuple[str, str]], Any]:
+    periods, spans, before, context = found
     low, norm = blank(low, spans + before + context), blank(norm, spans + before + context)
     ent = find_entities(norm, low)
     group, reset_group, read = find_breakdown(low)
@@ -175,10 +177,6 @@ def _anchored(low: str) -> list[str]:
     return [t for t, spec in vocab()["tools"].items() if find_all(spec["strong"], low)]
 
 
-def _names_metric(low: str) -> bool:
-    return bool(_anchored(low))
-
-
 def _several(low: str) -> list[str]:
     """'DAU and ARPU': two combinable metrics named by their anchor words, in written order."""
     v = vocab()
@@ -216,11 +214,11 @@ def plan(
     norm = normalize(clean)
     low = lower(norm)
     try:
-        context = _periods(low, latest_day)[3]
-        kind = scope_kind(blank(low, context))  # "明天开会要用…" is no forecast
+        found = _periods(low, latest_day)
+        kind = scope_kind(blank(low, found[3]))  # "明天开会要用…" is no forecast
         if kind:
             return reply(lang, kind)
-        slots, periods, ranges = _slots(low, norm, latest_day)
+        slots, periods, ranges = _slots(low, norm, found)
     except DateProblem as problem:
         if kind := scope_kind(low):
             return reply(lang, kind)
@@ -326,7 +324,7 @@ def plan(
         figure = explain.figure_word(low)
         runner_up = metric_rank[1][1] if len(metric_rank) > 1 else 0.0
         if figure is None and previous is not None and rule is None \
-                and previous.name == "explain_change" and not _names_metric(low):
+                and previous.name == "explain_change" and not anchors:
             figure = explain.previous_figure(previous)  # "主要是哪个渠道": the same figure
         if figure is None and (tool or (p_metric >= 0.1 and p_metric >= 2 * runner_up)):
             candidate = tool or best_metric
