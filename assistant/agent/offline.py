@@ -37,11 +37,16 @@ def _text(message: BaseMessage) -> str:
 
 
 def _previous_call(history: Sequence[BaseMessage]) -> planner.ToolCall | None:
-    for msg in reversed(history):
-        if isinstance(msg, AIMessage) and msg.tool_calls:
+    """The last call of the conversation, with the figure its question asked for."""
+    previous, question = None, ""
+    for msg in history:
+        if isinstance(msg, HumanMessage):
+            question = _text(msg)
+        elif isinstance(msg, AIMessage) and msg.tool_calls:
             call = msg.tool_calls[-1]
-            return planner.ToolCall(call["name"], dict(call["args"]))
-    return None
+            focus = planner.question_focus(question, call["name"], previous)
+            previous = planner.ToolCall(call["name"], dict(call["args"]), focus)
+    return previous
 
 
 class OfflineChatModel(BaseChatModel):

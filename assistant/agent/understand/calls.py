@@ -12,6 +12,9 @@ Language = Literal["en", "zh"]
 class ToolCall:
     name: str
     args: dict[str, Any] = field(default_factory=dict)
+    # The figure the question asked for when the tool reports several (ARPU of paid
+    # conversion, MAU of active users): what "why did it fall?" explains next.
+    focus: str | None = field(default=None, compare=False)
 
 
 @dataclass

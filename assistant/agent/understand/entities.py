@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from assistant.agent.understand.text import Span, alternation, compiled, resolve, vocab
+from assistant.agent.understand.text import Span, alternation, compiled, find_all, resolve, vocab
 from assistant.store.regions import (
     REGION_NAMES,
     PlaceMention,
@@ -299,6 +299,10 @@ def _candidates_zh(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
             continue
         if sum(c in sounds for c in word) * 3 >= len(word) * 2:
             out.append((a, b, word))
+    for m in find_all(vocab()["place_cues"]["no_market_zh"], text):  # 火星用户: no market
+        if not any(m.start() < y and x < m.end() for x, y, _ in out) and \
+                not any(m.start() < y and x < m.end() for x, y in taken):
+            out.append((m.start(), m.end(), m.group(0)))
     return out
 
 
@@ -456,12 +460,12 @@ def specific(low: str) -> dict[str, Any]:
     """Tool-specific values named in the question, keyed by parameter name."""
     v = vocab()
     out: dict[str, Any] = {}
-    days = sorted({n for _, _, n in numbers(v["retention_days"], low) if n > 0})
+    days = sorted({n for _, _, n in numbers(v["retention_days"], low) if n >= 0})
     if days:
         out["days"] = days
     for key in ("threshold_ms", "window_days"):
         found = numbers(v[key], low)
-        if found and found[0][2] > 0:
+        if found and found[0][2] >= 0:
             out[key] = found[0][2]
     acts = [
         (m.start(), m.end(), name)

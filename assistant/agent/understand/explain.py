@@ -32,9 +32,23 @@ def figure_of(tool: str | None, days: list[int] | None = None) -> str | None:
     return vocab()["tool_figure"].get(tool or "")
 
 
+def focus_of(tool: str, low: str, previous: ToolCall | None = None) -> str | None:
+    """The figure of the tool the question asks for when it is not the tool's usual one
+    ("MAU in Peru" -> mau); a follow-up that names none keeps the previous call's."""
+    named = figure_word(low)
+    others = vocab()["tool_other_figures"].get(tool, [])
+    if named in others:
+        return named
+    if named is None and previous is not None and previous.name == tool:
+        return previous.focus
+    return None
+
+
 def previous_figure(previous: ToolCall | None) -> str | None:
     if previous is None:
         return None
+    if previous.focus:
+        return previous.focus
     if previous.name == "explain_change":
         return previous.args.get("figure")
     return figure_of(previous.name, previous.args.get("days"))
@@ -42,8 +56,8 @@ def previous_figure(previous: ToolCall | None) -> str | None:
 
 def cues(low: str) -> dict[str, bool]:
     e = vocab()["explain"]
-    found = {k: any_of(e[k], low) for k in ("why", "compare", "most", "respectively")}
-    found["most"] = found["most"] and any_of(e["change"], low)
+    found = {k: any_of(e[k], low) for k in ("why", "compare", "most", "respectively", "change")}
+    found["most"] = (found["most"] and found["change"]) or any_of(e["drag"], low)
     return found
 
 

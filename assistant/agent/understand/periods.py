@@ -407,7 +407,11 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
         ranges.append((first, last))
         spans.append((a, b))
         i += 1
-    return ranges[:2], spans
+    # "October, i.e. Oct 2026 vs Oct 2025": a period said twice counts once (its spans stay,
+    # after the others', so each period still lines up with its own span)
+    once = [i for i, r in enumerate(ranges) if r not in ranges[:i]]
+    again = [i for i in range(len(ranges)) if i not in once]
+    return [ranges[i] for i in once][:2], [spans[i] for i in once + again]
 
 
 def outside(period: Range, first_day: date | None, latest: date) -> bool:

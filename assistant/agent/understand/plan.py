@@ -33,6 +33,7 @@ from assistant.agent.understand.text import (
     normalize,
     resolve,
     simplified,
+    sound_fixed,
     strip_markup,
     vocab,
 )
@@ -41,7 +42,7 @@ from assistant.store.regions import city_country
 CONFIDENT = 0.35  # below this the model's best intent is not trusted on its own
 CLOSE = 0.08  # top two intents closer than this: ask which one
 NAMED = 0.25  # a fragment whose best metric reaches this names that metric
-SPECIFIC_BARE = ("ai_to_human",)  # "N days" alone changes these metrics' own day count
+SPECIFIC_BARE = ("ai_to_human", "retention")  # "N days" alone changes their own day count
 SURE = 0.6  # above this the model's best intent stands even against an anchor word
 
 
@@ -142,7 +143,7 @@ def _slots(
     slots: dict[str, Any] = {
         "countries": ent.countries, "regions": ent.regions, "platforms": ent.platforms,
         "reset": reset, "unknown": ent.unknown, "low": low,
-        "rest": blank(low, ent.spans + read), "context": context, "before": bool(before),
+        "rest": blank(low, ent.spans + read), "places": ent.spans, "context": context, "before": bool(before),
     }
     if group:
         slots["group_by"] = group
@@ -170,6 +171,34 @@ def _action_share(low: str, spec: dict[str, Any]) -> str | None:
     if any_of(share["unless"], low):
         return None
     return "core_action_rate" if actions and any_of(share["words"], low) else None
+
+
+def _with_usual_actions(low: str, spec: dict[str, Any]) -> None:
+    """'core action rate, counting gifts too': the usual core actions plus the ones named."""
+    from assistant.metrics.registry import get_registry
+
+    v = vocab()
+    if spec.get("actions") and any_of(v["action_share"]["also"], low) \
+            and any_of(v["tools"]["core_action_rate"]["strong"], low):
+        usual = get_registry().get("core_action_rate").params["actions"].default
+        spec["actions"] = list(dict.fromkeys([*usual, *spec["actions"]]))
+
+
+def _ambiguous(low: str) -> list[str]:
+    """The two metrics a word fits about equally ("engagement"), when no other word of the
+    question names a metric."""
+    for entry in vocab()["ambiguous"]:
+        if found := find_all(entry["words"], low):
+            rest = blank(low, [m.span() for m in found])
+            if not _anchored(rest) and rule_intent(rest) is None:
+                return list(entry["tools"])
+    return []
+
+
+def _vague(low: str, rest: str) -> bool:
+    """'how are things', '最近咋样': nothing to go on."""
+    found = find_all(vocab()["vague"], rest)
+    return bool(found) and not _anchored(low) and _fragment(blank(rest, [m.span() for m in found]))
 
 
 def _anchored(low: str) -> list[str]:
@@ -210,7 +239,7 @@ def plan(
     """
     v = vocab()
     lang = detect_language(question)
-    clean = simplified(strip_markup(question))
+    clean = sound_fixed(simplified(strip_markup(question)))
     norm = normalize(clean)
     low = lower(norm)
     try:
@@ -231,15 +260,19 @@ def plan(
     if previous is not None and previous.name in SPECIFIC_BARE and not periods:
         key = SPECIFIC[previous.name]  # "改成14天", "give it 3 days" after the AI window
         if key not in spec and (found := numbers(v["bare_days"], slots["low"])):
-            spec[key] = found[0][2]
+            spec[key] = [found[0][2]] if key == "days" else found[0][2]
+    _with_usual_actions(slots["low"], spec)
     ranked = scores(features(blank(norm, slots["context"]) if slots["context"] else clean))
     top, p1 = ranked[0]
     rule = _action_share(slots["low"], spec) or rule_intent(low)
-    if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5:
+    if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5 \
+            and not _ambiguous(slots["low"]):
         return reply(lang, top)  # "今天北京下雨吗" is out of scope before Beijing is unknown
     if slots["unknown"]:
         word, codes = slots["unknown"][0]
         return _unknown_place(clean, lang, word, codes)
+    if rule is None and previous is None and _vague(low, slots["rest"]):
+        return reply(lang, "clarify")
     has_slots = bool(
         slots["countries"] or slots["regions"] or slots["platforms"] or slots["reset"]
         or periods or "group_by" in slots or (previous and SPECIFIC.get(previous.name) in spec)
@@ -271,7 +304,10 @@ def plan(
     unsure = tool is None or (tool == top and rule is None and p1 < SURE and top not in anchors)
     if unsure and len(lead) == 1 and len(anchors) == 1 and not (is_follow and tool is None):
         tool = lead[0]
-    compared = explain.internal_blanked(low)  # "HD vs SD" compares nothing
+    if rule is None and (pair_of := _ambiguous(slots["low"])) and tool in (None, *pair_of):
+        return _choose(clean, lang, pair_of)  # "how's engagement in Peru?"
+    # "HD vs SD" compares nothing; nor does the 比 inside 哥伦比亚
+    compared = explain.internal_blanked(blank(low, slots["places"]))
     cue = explain.cues(compared)
     shifted = (
         previous is not None and previous.name in METRICS and slots["before"] and not periods
@@ -303,7 +339,7 @@ def plan(
         versus = True  # "last month only" after "iOS vs Android": still the two segments
     wants_change = not shifted and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
-        or (len(periods) == 2 and cue["compare"])
+        or (len(periods) == 2 and (cue["compare"] or cue["change"]))
         or (cue["most"] and slots.get("group_by") in explain.SPLITS)
         or (cue["compare"] and is_follow and not pair and not has_slots)
         or (cue["compare"] and is_follow and len(periods) == 1 and not pair
@@ -337,7 +373,11 @@ def plan(
         if figure is None and (cue["why"] or cue["most"]) and tool is None:
             figure = explain.previous_figure(previous) or "dau"
         if figure is not None:
-            keeps = is_follow or (tool is None and explain.figure_word(low) is None)
+            named = explain.figure_word(low)
+            keeps = is_follow or (tool is None and named is None) or (
+                cue["why"] and not has_slots and named is not None
+                and named == explain.previous_figure(previous)  # "why did the HD uplift shrink?"
+            )
             base = carried(previous, "explain_change") if keeps else {}
             if keeps and len(periods) == 1 and "start" in base and cue["compare"]:
                 periods = [(base["start"], base["end"]), periods[0]]  # "跟上上周比呢"
@@ -386,8 +426,16 @@ def plan(
                 args["split_by"] = [args.pop("group_by")]
             args.pop("group_by", None)
         fill_defaults(name, args, latest_day)
-        calls.append(ToolCall(name, args))
+        focus = explain.focus_of(name, low, previous)
+        calls.append(ToolCall(name, args, focus))
     return Plan(lang, calls)
+
+
+def question_focus(question: str, tool: str, previous: ToolCall | None) -> str | None:
+    """The figure a past question asked of its tool (see ToolCall.focus), read again from
+    its text when a conversation is replayed from its messages."""
+    low = lower(normalize(sound_fixed(simplified(strip_markup(question)))))
+    return explain.focus_of(tool, low, previous)
 
 
 def hint(tool: str, per_language: int = 1) -> str:

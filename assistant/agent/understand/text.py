@@ -89,6 +89,28 @@ def simplified(text: str) -> str:
     return _to_simplified().convert(text) if HAN.search(text) else text
 
 
+@lru_cache(maxsize=4096)
+def _sound(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(char)[0]
+
+
+def sound_fixed(text: str) -> str:
+    """Homophone typos of a few key words written as the word ("大洋洲 日火" -> "日活")."""
+    if not HAN.search(text):
+        return text
+    for word in vocab()["sound_alike"]:
+        sounds = [_sound(c) for c in word]
+        n = len(word)
+        for i in range(len(text) - n + 1):
+            part = text[i : i + n]
+            if part != word and all(HAN.match(c) for c in part) \
+                    and [_sound(c) for c in part] == sounds:
+                text = text[:i] + word + text[i + n :]
+    return text
+
+
 def detect_language(text: str) -> Language:
     """'zh' when Chinese characters carry the question, else 'en' ("BR的D1" is Chinese)."""
     text = strip_markup(text)
@@ -112,6 +134,7 @@ def _zh_number(text: str) -> int:
 def normalize(text: str) -> str:
     """Full-width to ASCII, and numbers in words before a unit to digits (七日 -> 7日)."""
     text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s*(?:→|->|⇒|=>)\s*", " to ", text)  # "AI→human rate"
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 10,000 ms
     text = _ZH_NUMBER.sub(lambda m: str(_zh_number(m.group(1))), text)
     words = vocab()["number_words"]["en"]
