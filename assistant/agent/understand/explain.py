@@ -14,6 +14,11 @@ SEGMENT_KEYS = ("countries", "regions", "platforms")
 SPLITS = {"country", "region", "platform", "channel"}
 
 
+def figure_spans(low: str) -> list[tuple[int, int]]:
+    """Where the question names a figure."""
+    return [m.span() for words in vocab()["figures"].values() for m in find_all(words, low)]
+
+
 def figure_word(low: str) -> str | None:
     """A figure named in the question (DAU, D7, 付费率 ...), the first one written."""
     hits = [
@@ -44,6 +49,17 @@ def focus_of(tool: str, low: str, previous: ToolCall | None = None) -> str | Non
     return None
 
 
+def tool_of(figure: str | None) -> str | None:
+    """The metric tool that reports a figure (arpu -> paid_conversion, d7 -> retention)."""
+    if figure in ("d1", "d7", "d30"):
+        return "retention"
+    v = vocab()
+    for tool, others in v["tool_other_figures"].items():
+        if figure in others:
+            return str(tool)
+    return next((str(t) for t, f in v["tool_figure"].items() if f == figure), None)
+
+
 def previous_figure(previous: ToolCall | None) -> str | None:
     if previous is None:
         return None
@@ -56,7 +72,8 @@ def previous_figure(previous: ToolCall | None) -> str | None:
 
 def cues(low: str) -> dict[str, bool]:
     e = vocab()["explain"]
-    found = {k: any_of(e[k], low) for k in ("why", "compare", "most", "respectively", "change")}
+    found = {k: any_of(e[k], low)
+             for k in ("why", "compare", "most", "respectively", "change", "moved")}
     found["most"] = (found["most"] and found["change"]) or any_of(e["drag"], low)
     return found
 

@@ -82,6 +82,13 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
         day(m, m.group(1), int(m.group(2)), m.group(3))
     for m in re.finditer(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", low):
         day(m, m.group(1), int(m.group(2)), m.group(3))
+    # "14到16号": days of the latest month (of the month before, when they are still to come)
+    for m in re.finditer(r"(?<![\d月.])(\d{1,2})\s*[号日]?\s*(?:到|至|-|~)\s*(\d{1,2})\s*[号日]", low):
+        first_day, last_day = int(m.group(1)), int(m.group(2))
+        month = latest if last_day <= latest.day else latest.replace(day=1) - timedelta(days=1)
+        first = _make(month.year, month.month, first_day, m.span())
+        last = _make(month.year, month.month, last_day, m.span())
+        out.append((m.start(), m.end(), Token(first, last, True, True)))
     for m in re.finditer(mon + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(\d{4}))?", low):
         day(m, m.group(3), _month_no(m.group(1)), m.group(2))
     for m in re.finditer(
@@ -178,9 +185,10 @@ def _holidays(low: str, latest: date) -> list[tuple[int, int, Token]]:
             "last year": latest.year - 1, "this year": latest.year}
     named = r"(去年|今年|前年|last year|this year)(?:'s)?\s*(?:的)?"
     for entry in vocab()["dates"]["holidays"]:
-        pattern = rf"(?:{named})?(?:{alternation(entry['words'])})(?:\s*(\d{{4}}))?"
+        after = r"(?:\s*(\d{4})|\s+(this year|last year))?"  # "Black Friday this year"
+        pattern = rf"(?:{named})?(?:{alternation(entry['words'])}){after}"
         for m in re.finditer(pattern, low):
-            given = int(m.group(2)) if m.group(2) else said.get(m.group(1) or "")
+            given = int(m.group(2)) if m.group(2) else said.get(m.group(1) or m.group(3) or "")
             for year in [given] if given else [latest.year, latest.year - 1]:
                 span = _holiday_range(entry, year)
                 if span and (span[0] <= latest or given):
@@ -314,6 +322,8 @@ def _relative(low: str, latest: date) -> list[tuple[int, int, Token]]:
             (before_last := prev_month_end.replace(day=1) - timedelta(days=1)).replace(day=1),
             before_last),
         "last_weekend": (last_sunday - timedelta(days=1), last_sunday),
+        "weekend_before_last": (last_sunday - timedelta(days=8), last_sunday - timedelta(days=7)),
+        "couple_days": (latest - timedelta(days=1), latest),
         "this_month": (month_start, latest),
         "last_month": (prev_month_end.replace(day=1), prev_month_end),
         "this_year": (date(latest.year, 1, 1), latest),

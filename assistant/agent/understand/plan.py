@@ -126,6 +126,13 @@ def _periods(low: str, latest: date) -> tuple[list[Range], list[Span], list[Span
     if near - context and len(near | context) < len(periods):
         context |= near
     keep = [i for i in range(len(periods)) if i not in context]
+    close = len(keep) == 2 and abs(spans[keep[1]][0] - spans[keep[0]][1]) <= 10
+    if close and not any(explain.cues(low)[k] for k in ("compare", "change", "why")):
+        (a0, b0), (a1, b1) = (periods[i] for i in keep)
+        if a0 <= a1 <= b1 <= b0 or a1 <= a0 <= b0 <= b1:  # "这个月月中（14到16号）": the inner
+            outer = keep[0] if b0 - a0 > b1 - a1 else keep[1]
+            keep.remove(outer)
+            context.add(outer)
     return ([periods[i] for i in keep], [spans[i] for i in keep], before,
             [spans[i] for i in sorted(context)])
 
@@ -201,6 +208,10 @@ def _vague(low: str, rest: str) -> bool:
     return bool(found) and not _anchored(low) and _fragment(blank(rest, [m.span() for m in found]))
 
 
+def _action_spans(low: str) -> list[Span]:
+    return [m.span() for words in vocab()["actions"].values() for m in find_all(words, low)]
+
+
 def _anchored(low: str) -> list[str]:
     """The metrics the question names by one of their anchor words."""
     return [t for t, spec in vocab()["tools"].items() if find_all(spec["strong"], low)]
@@ -257,10 +268,21 @@ def plan(
             span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
             return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
     spec = specific(slots["low"])
-    if previous is not None and previous.name in SPECIFIC_BARE and not periods:
+    bare = numbers(v["bare_days"], slots["low"]) if previous is not None and not periods else []
+    if previous is not None and previous.name in SPECIFIC_BARE and bare:
         key = SPECIFIC[previous.name]  # "改成14天", "give it 3 days" after the AI window
-        if key not in spec and (found := numbers(v["bare_days"], slots["low"])):
-            spec[key] = [found[0][2]] if key == "days" else found[0][2]
+        if key not in spec:
+            spec[key] = [bare[0][2]] if key == "days" else bare[0][2]
+    # After an explained change, a fragment naming another figure ("and MAU?", "same for
+    # ARPU", "7日呢" after D1) explains that figure with the rest kept.
+    refigure = None
+    if previous is not None and previous.name == "explain_change":
+        retention_figure = str(previous.args.get("figure", "")) in ("d1", "d7", "d30")
+        if bare and retention_figure and f"d{bare[0][2]}" in v["figures"]:
+            refigure = f"d{bare[0][2]}"
+        elif (named := explain.figure_word(low)) and _fragment(
+                blank(slots["rest"], explain.figure_spans(slots["rest"]))):
+            refigure = named
     _with_usual_actions(slots["low"], spec)
     ranked = scores(features(blank(norm, slots["context"]) if slots["context"] else clean))
     top, p1 = ranked[0]
@@ -281,12 +303,23 @@ def plan(
     metric_rank = [(t, p) for t, p in ranked if t in METRICS]
     best_metric, p_metric = metric_rank[0]
     fragment = previous is not None and has_slots and _fragment(slots["rest"])
+    if refigure:
+        rule, fragment = None, True
     is_follow = previous is not None and (
         top in ("followup", "unclear") or follow_word or (has_slots and p1 < CONFIDENT)
         or fragment
     )
+    if previous is not None and previous.name == "core_action_rate" and spec.get("actions") \
+            and _fragment(blank(slots["rest"], _action_spans(slots["rest"]))):
+        rule, fragment, is_follow = "core_action_rate", True, True  # "now count calls too"
+        if "actions" not in previous.args and any_of(v["followup_add"], low):
+            from assistant.metrics.registry import get_registry
+
+            usual = get_registry().get("core_action_rate").params["actions"].default
+            spec["actions"] = list(dict.fromkeys([*usual, *spec["actions"]]))
     tool: str | None = rule
-    if tool is None and fragment and previous is not None and previous.name in METRICS:
+    if tool is None and fragment and previous is not None \
+            and previous.name in (*METRICS, "explain_change"):
         tool = previous.name
     if tool is None and (top not in METRICS or p1 < CONFIDENT):
         tool = next((t for t, words in v["soft"].items() if any_of(words, low)), None)
@@ -309,8 +342,14 @@ def plan(
     # "HD vs SD" compares nothing; nor does the 比 inside 哥伦比亚
     compared = explain.internal_blanked(blank(low, slots["places"]))
     cue = explain.cues(compared)
+    blamed = any_of(v["explain"]["blame"], compared) and "group_by" not in slots
+    for key, kind in (("platforms", "platform"), ("countries", "country"), ("regions", "region")):
+        if blamed and len(slots[key]) == 1:  # "is Android the reason?": where it moved, by platform
+            slots[key], slots["group_by"] = [], kind
+            break
     shifted = (
-        previous is not None and previous.name in METRICS and slots["before"] and not periods
+        previous is not None and previous.name in (*METRICS, "explain_change") and slots["before"]
+        and not periods
         and not (cue["compare"] or cue["why"])
     )
     if shifted and previous is not None:  # "and the week before?": the same, a period earlier
@@ -339,7 +378,12 @@ def plan(
         versus = True  # "last month only" after "iOS vs Android": still the two segments
     wants_change = not shifted and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
-        or (len(periods) == 2 and (cue["compare"] or cue["change"]))
+        or len(periods) == 2  # two periods named: the one against the other
+        or refigure is not None or blamed
+        # "fast connect share slipped?" (not "HD lifted viewing time by 10.3%", a level question)
+        or (cue["moved"] and explain.figure_word(low) is not None
+            and (not (top in METRICS and p1 >= SURE) or re.search(
+                rf"(?:{alternation(v['explain']['moved'])})\s*[?？.!。]*\s*$", low)))
         or (cue["most"] and slots.get("group_by") in explain.SPLITS)
         or (cue["compare"] and is_follow and not pair and not has_slots)
         or (cue["compare"] and is_follow and len(periods) == 1 and not pair
@@ -357,7 +401,7 @@ def plan(
             span = f"{first_day} – {latest_day}"
             return reply(lang, "outside_data", examples=False, start=first, end=last, range=span)
     if wants_change:
-        figure = explain.figure_word(low)
+        figure = refigure or explain.figure_word(low)
         runner_up = metric_rank[1][1] if len(metric_rank) > 1 else 0.0
         if figure is None and previous is not None and rule is None \
                 and previous.name == "explain_change" and not anchors:
@@ -375,8 +419,9 @@ def plan(
         if figure is not None:
             named = explain.figure_word(low)
             keeps = is_follow or (tool is None and named is None) or (
-                cue["why"] and not has_slots and named is not None
-                and named == explain.previous_figure(previous)  # "why did the HD uplift shrink?"
+                cue["why"] and not has_slots and named is not None and previous is not None
+                and explain.tool_of(named) in (previous.name, explain.tool_of(
+                    explain.previous_figure(previous)))  # "why did the HD uplift shrink?"
             )
             base = carried(previous, "explain_change") if keeps else {}
             if keeps and len(periods) == 1 and "start" in base and cue["compare"]:
