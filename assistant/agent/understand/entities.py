@@ -253,7 +253,9 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
         ):
             continue
         cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
-        capital = word[0].isupper() and not word.isupper() and before.strip() != ""
+        # a capital after the start of a sentence ("Hi! Random question …") names nothing
+        capital = word[0].isupper() and not word.isupper() and before.strip() != "" \
+            and not re.search(r"[.!?:;]\s*$", before)
         if _count(word) >= (EVERYDAY_CAPITALISED if capital else EVERYDAY) and not language:
             continue
         if cued or capital:
@@ -402,10 +404,16 @@ def find_entities(norm: str, low: str) -> Entities:
         for w in words
         for m in compiled(w).finditer(low)
     ]
+    left_out = []
     for a, b, value in resolve(plat):
         if not any(x < b and a < y for x, y in spans):
-            ent.platforms.append(value)
+            if re.search(vocab()["platforms_except"], low[:a]):
+                left_out.append(value)  # "排除 web": the other platforms
+            else:
+                ent.platforms.append(value)
             spans.append((a, b))
+    if left_out and not ent.platforms:
+        ent.platforms = [p for p in vocab()["platforms"] if p not in left_out]
     for a, b, code in _homophones(norm, spans):
         (ent.regions if place_kind(code) == "region" else ent.countries).append(code)
         spans.append((a, b))

@@ -267,6 +267,10 @@ def _years_weeks(low: str, latest: date) -> list[tuple[int, int, Token]]:
         last = min(last, latest) if first <= latest else last
         start = m.start(1) if m.group(1) else m.start()
         out.append((start, m.end(), Token(first, last, True, True)))
+    for m in re.finditer(r"(?<![\d-])((?:19|20)\d{2})-(\d{1,2})(?![\d-])", low):  # 2026-07
+        if 1 <= int(m.group(2)) <= 12:
+            first, last = _month_range(int(m.group(1)), int(m.group(2)), latest)
+            out.append((m.start(), m.end(), Token(first, last, True, True)))
     for m in re.finditer(r"\bweek\s*(\d{2})\b|\bw(\d{2})\b|第\s*(\d{2})\s*周", low):
         wk = int(m.group(1) or m.group(2) or m.group(3))
         yy = latest.year if wk <= latest.isocalendar()[1] else latest.year - 1
@@ -392,6 +396,10 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
                 last = last.replace(year=first.year)
             b = nxt[1]
             i += 1
+        elif tok.explicit and (tail := re.match(  # "2026-11-01~11-25": month and day
+            r"\s*(?:-|–|—|~|to|到|至)\s*(\d{1,2})-(\d{1,2})(?![\d-])", low[b:])):
+            last = _make(first.year, int(tail.group(1)), int(tail.group(2)), (a, b + tail.end()))
+            b += tail.end()
         elif tail := re.match(
             r"\s*(?:-|–|—|~|to|到|至)\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|日|号)?(?![\d月])",
             low[b:],

@@ -5,7 +5,7 @@ the call (or a reply with choices). Every word list and reply text is in prompts
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from assistant.agent.understand import explain
@@ -123,9 +123,26 @@ def _periods(low: str, latest: date) -> tuple[list[Range], list[Span], list[Span
         or re.search(rf"(?:{events})\s+(?:[a-z]+\s+)?(?:on|at|this|next)?\s*$", low[:a])
     }
     context = future if future and (len(future) < len(periods) or re.search(events, low)) else set()
+    ends = [m.end() for m in re.finditer(r"[.!?。！？]+(?=\s|$)|[。！？]+", low)]
+    for i, (a, b) in enumerate(spans):
+        stop = next((e for e in ends if e >= b), len(low))
+        start = max([e for e in ends if e <= a], default=0)
+        later = low[stop:].strip()
+        if later and re.search(r"[a-z\u4e00-\u9fff]", later) \
+                and any_of(vocab()["dates"]["reported"], low[start:stop]):
+            context.add(i)
     if near - context and len(near | context) < len(periods):
         context |= near
     keep = [i for i in range(len(periods)) if i not in context]
+    if len(keep) == 2:
+        (a0, b0), (a1, b1) = sorted(spans[i] for i in keep)
+        gap = low[b0:a1].strip()
+        joined = any_of(vocab()["dates"]["joiners"], low[b0:a1])
+        short = all(periods[i][1] - periods[i][0] < timedelta(days=31) for i in keep)
+        if len(gap) <= 2 and not joined and short:  # "10月10日国庆当天": one day, named twice
+            longer = max(keep, key=lambda i: periods[i][1] - periods[i][0])
+            keep.remove(longer)
+            context.add(longer)
     close = len(keep) == 2 and abs(spans[keep[1]][0] - spans[keep[0]][1]) <= 10
     if close and not any(explain.cues(low)[k] for k in ("compare", "change", "why")):
         (a0, b0), (a1, b1) = (periods[i] for i in keep)
@@ -154,6 +171,10 @@ def _slots(
     }
     if group:
         slots["group_by"] = group
+        same = {"platform": "platforms", "country": "countries"}.get(group)
+        every = same == "platforms" and len(slots[same]) == len(vocab()["platforms"])
+        if same and (len(slots[same]) == 1 or every):
+            slots[same] = []  # "split by platform… if the Android crowd gifts less": the split
     iso = [(a.isoformat(), b.isoformat()) for a, b in periods]
     if iso:
         slots["start"], slots["end"] = iso[0]
@@ -174,7 +195,8 @@ def _fragment(rest: str) -> bool:
 def _action_share(low: str, spec: dict[str, Any]) -> str | None:
     """'What share of users sent a gift?': an action word plus a share word is core actions."""
     share = vocab()["action_share"]
-    actions = [a for a in spec.get("actions", []) if a not in share["ignore"]]
+    ignore = [] if any_of(share["of_users"], low) else share["ignore"]
+    actions = [a for a in spec.get("actions", []) if a not in ignore]
     if any_of(share["unless"], low):
         return None
     return "core_action_rate" if actions and any_of(share["words"], low) else None
