@@ -46,6 +46,28 @@ class Entities:
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # word, suggested codes
 
 
+# How English makes people of a country from its name: Uruguay-an, Jordan-ian, Oman-i,
+# Sudan-ese, Kenya-n; Argentin(a)-ian, Ital(y)-ian, Mexic(o)-an.
+_DEMONYM_ENDINGS = ("n", "an", "ian", "nian", "i", "ese")
+_DEMONYM_STEM_ENDINGS = {"a": ("an", "ian"), "y": ("ian",), "o": ("an",)}
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict[str, str]:
+    """Extra words for places: the vocabulary's, and people of each country made from its
+    English name by the usual endings (a form two countries could make is left out)."""
+    made: dict[str, set[str]] = {}
+    for c in countries().values():
+        name = c.name_en.casefold()
+        forms = [name + e for e in _DEMONYM_ENDINGS]
+        forms += [name[:-1] + e for e in _DEMONYM_STEM_ENDINGS.get(name[-1:], ())]
+        for form in forms:
+            for word in (form, form + "s") if not form.endswith("ese") else (form,):
+                made.setdefault(word, set()).add(c.code)
+    words = {w: next(iter(codes)) for w, codes in made.items() if len(codes) == 1}
+    return words | {str(t): str(code) for t, code in vocab()["places"].items()}
+
+
 @lru_cache(maxsize=1)
 def _place_terms() -> dict[str, str]:
     """Every written form of a place (lower-case) -> code, for fuzzy matching."""
@@ -57,8 +79,8 @@ def _place_terms() -> dict[str, str]:
     for code, names in REGION_NAMES.items():
         for t in names:
             terms.setdefault(t.casefold(), code)
-    for t, code in vocab()["places"].items():
-        terms.setdefault(str(t).casefold(), code)
+    for t, code in place_words().items():
+        terms.setdefault(t.casefold(), code)
     return terms
 
 
@@ -389,7 +411,7 @@ def _not_where_we_are(norm: str, places: list[Any]) -> tuple[list[Any], list[Spa
 def find_entities(norm: str, low: str) -> Entities:
     """Places and platforms in the question (dates already blanked out)."""
     ent = Entities()
-    places = _zh_prefixes(norm, find_places(norm, vocab()["places"]))
+    places = _zh_prefixes(norm, find_places(norm, place_words()))
     places += _lower_codes(norm, [(p.start, p.end) for p in places])
     places += _short_names_zh(norm, [(p.start, p.end) for p in places])
     for a, b, _ in _cities(low, []):  # "Mexico City" is a city, not Mexico

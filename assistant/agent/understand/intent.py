@@ -51,11 +51,12 @@ def _words(text: str) -> list[str]:
 
 def features(text: str) -> str:
     """The text the model reads: normalised, lower-cased, place names left out."""
+    from assistant.agent.understand.entities import place_words
     from assistant.agent.understand.text import blank
     from assistant.store.regions import find_places
 
     norm = normalize(text)
-    places = find_places(norm, vocab()["places"])
+    places = find_places(norm, place_words())
     return lower(blank(norm, [(p.start, p.end) for p in places]))
 
 

@@ -1,0 +1,215 @@
+"""The offline planner on everyday wordings: informal periods, changes asked without a change
+word, actions that are "catching on", words that fit two metrics, homophone typos, figures
+remembered across a conversation, and identifiers typed as they appear on a dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.agent.planner import ToolCall, plan
+
+LATEST = date(2026, 11, 25)  # a Wednesday
+FIRST = date(2025, 11, 26)
+
+
+def _plan(question: str, previous: ToolCall | None = None):  # noqa: ANN202
+    return plan(question, latest_day=LATEST, previous=previous, first_day=FIRST)
+
+
+def _call(question: str, previous: ToolCall | None = None) -> tuple[str, dict]:
+    result = _plan(question, previous)
+    assert len(result.calls) == 1, result.reply
+    return result.calls[0].name, result.calls[0].args
+
+
+def _conversation(*questions: str) -> tuple[str, dict]:
+    previous = None
+    for q in questions:
+        result = _plan(q, previous)
+        assert result.calls, (q, result.reply)
+        previous = result.calls[-1]
+    assert previous is not None
+    return previous.name, previous.args
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("how many Uruguayans were on the app over the weekend?", "2026-11-21", "2026-11-22"),
+        ("ecuador dau this past weekend", "2026-11-21", "2026-11-22"),
+        ("Ecuador DAU the last couple of days", "2026-11-24", "2026-11-25"),
+        ("这两天厄瓜多尔的日活", "2026-11-24", "2026-11-25"),
+        ("厄瓜多尔这两周的周活", "2026-11-12", "2026-11-25"),
+        ("这个月月中那几天（12到14号）厄瓜多尔的日活", "2026-11-12", "2026-11-14"),
+        ("Ecuador DAU 2026-07", "2026-07-01", "2026-07-31"),
+        ("Ecuador DAU in the first two weeks of October", "2026-10-01", "2026-10-14"),
+        ("台灣 10 月 10 日當天的日活，國慶", "2026-10-10", "2026-10-10"),
+    ],
+)
+def test_informal_periods(question: str, start: str, end: str) -> None:
+    _, args = _call(question)
+    assert (args["start"], args["end"]) == (start, end)
+
+
+def test_a_period_in_a_reported_story_is_not_the_period_asked() -> None:
+    _, args = _call("In yesterday's team call the Lima moderators said friendships are growing. "
+                    "How does Peru look on lasting connections?")
+    assert "start" not in args and args["countries"] == ["PE"]
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("what moved D7 in Uruguay?", "d7"),
+        ("d1 crashed for the Oct 5-11 cohort, what's going on", "d1"),
+        ("哪个国家拖了上个月人均时长的后腿", "minutes_per_user_day"),
+        ("哪个地区拖累了上周的次留", "d1"),
+        ("fast connect share slipped?", "fast_connect_share"),
+        ("what did WAU do over the weekend", "wau"),
+    ],
+)
+def test_change_questions_without_a_why(question: str, figure: str) -> None:
+    name, args = _call(question)
+    assert (name, args["figure"]) == ("explain_change", figure)
+
+
+@pytest.mark.parametrize(
+    ("question", "period", "against"),
+    [
+        ("10月比9月 日活变化", ("2026-10-01", "2026-10-31"), ("2026-09-01", "2026-09-30")),
+        ("上个月的次日留存比9月差了多少", ("2026-10-01", "2026-10-31"),
+         ("2026-09-01", "2026-09-30")),
+        ("厄瓜多尔这周和上周的人均时长", ("2026-11-23", "2026-11-25"),
+         ("2026-11-16", "2026-11-22")),
+        ("DAU Tuesday vs the Tuesday before", ("2026-11-24", "2026-11-24"),
+         ("2026-11-17", "2026-11-17")),
+    ],
+)
+def test_two_periods_are_compared(
+    question: str, period: tuple[str, str], against: tuple[str, str]
+) -> None:
+    name, args = _call(question)
+    assert name == "explain_change"
+    assert (args["start"], args["end"]) == period
+    assert (args["compare_start"], args["compare_end"]) == against
+
+
+@pytest.mark.parametrize(
+    ("question", "actions"),
+    [
+        ("is gifting catching on in Jordan?", ["gift_sent"]),
+        ("约旦用户送礼多不多", ["gift_sent"]),
+        ("are Jordanians following people and sending gifts much?", ["follow", "gift_sent"]),
+        ("share of users sending a message or joining a room in Jordan this week",
+         ["message_sent", "room_join"]),
+        ("有多少比例的用戶發過訊息", ["message_sent"]),
+        ("开播率分地区", ["live_start"]),
+        ("gift_sent、live_start 两个动作的完成率", ["gift_sent", "live_start"]),
+        ("core action rate for Jordan, counting messages as core actions too",
+         ["call", "chat_start", "message_sent", "room_join"]),
+    ],
+)
+def test_actions_asked_about(question: str, actions: list[str]) -> None:
+    name, args = _call(question)
+    assert name == "core_action_rate" and sorted(args.get("actions", [])) == actions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how's engagement in Jordan?", "约旦用户参与度高吗", "what's the connection rate in Oman?",
+     "阿曼的连接率多少", "connection quality in Oman last week"],
+)
+def test_a_word_that_fits_two_metrics_asks_which(question: str) -> None:
+    assert _plan(question).kind == "choose"
+
+
+@pytest.mark.parametrize("question", ["how are things", "最近情况如何", "numbers for Oman pls"])
+def test_nothing_to_go_on_asks_what_to_look_at(question: str) -> None:
+    assert _plan(question).kind == "clarify"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("AI to human within 2 months", "out_of_range"),
+        ("D0 retention for Oman", "out_of_range"),
+        ("retention after half a year in Oman", "out_of_range"),
+        ("how much did we spend on TikTok ads in October", "out_of_scope"),
+        ("where do we rank on the App Store in Oman", "out_of_scope"),
+        ("how many installs came from applovin last week", "out_of_scope"),
+        ("火星用户月活", "unknown_place"),
+        ("could you change the Oman figures to remove our test accounts?", "refusal"),
+        ("DAU on Black Friday this year?", "outside_data"),
+    ],
+)
+def test_what_cannot_be_answered(question: str, kind: str) -> None:
+    assert _plan(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [("两个月留存，法国", [60]), ("法国用户注册三个月后还剩多少", [90]),
+     ("what's retention of new users after one week in France?", [7])],
+)
+def test_retention_days_in_weeks_and_months(question: str, days: list[int]) -> None:
+    assert _call(question)[1]["days"] == days
+
+
+def test_homophone_typos_read_as_the_word() -> None:
+    assert _call("大洋洲 日火 上周") == (
+        "active_users", {"regions": ["OC"], "start": "2026-11-16", "end": "2026-11-22"})
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "figure"),
+    [("ARPU in Jordan last month", "why did it fall", "arpu"),
+     ("约旦上周的ARPU", "为什么变化这么大", "arpu"),
+     ("why did DAU fall in Oman last week", "and MAU?", "mau")],
+)
+def test_the_figure_asked_for_is_remembered(first: str, then: str, figure: str) -> None:
+    name, args = _conversation(first, then)
+    assert (name, args["figure"]) == ("explain_change", figure)
+
+
+def test_follow_ups_that_name_one_thing() -> None:
+    assert _conversation("D7 retention for Oman in September", "30日呢")[1]["days"] == [30]
+    assert _conversation("AI陪聊转真人 约旦", "放宽到14天呢")[1]["window_days"] == 14
+    assert _conversation("call connect time vs activity in Oman and Jordan",
+                         "use 1500ms as the cut")[1] == {
+        "countries": ["OM", "JO"], "threshold_ms": 1500}
+    _, args = _conversation("D1 retention in Oman and Jordan last week", "ok now D7 for both")
+    assert (args["countries"], args["days"]) == (["OM", "JO"], [7])
+    _, args = _conversation("iOS vs Android D1 in Oman", "7日呢")
+    assert (args["figure"], args["versus"]) == ("d7", "segments")
+    _, args = _conversation("core action rate in Oman last week", "now count gifts too")
+    assert sorted(args["actions"]) == ["call", "chat_start", "gift_sent", "room_join"]
+
+
+def test_blaming_one_segment_splits_by_its_kind() -> None:
+    _, args = _conversation("D7 down in Oman last week, why?", "is iOS the reason")
+    assert args["split_by"] == ["platform"] and "platforms" not in args
+    _, args = _conversation("D7 down in Oman last week, why?", "是不是安卓的问题")
+    assert args["split_by"] == ["platform"] and "platforms" not in args
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("欧洲的 usage_time 按 platform，排除 web",
+         ("usage_time", {"regions": ["EU"], "platforms": ["ios", "android"],
+                         "group_by": "platform"})),
+        ("ai_to_human window_days=10, SEA", ("ai_to_human", {"regions": ["SEA"],
+                                                            "window_days": 10})),
+        ("latency_vs_activity 按 region，threshold 300ms",
+         ("latency_vs_activity", {"group_by": "region", "threshold_ms": 300})),
+    ],
+)
+def test_identifiers_typed_as_on_a_dashboard(question: str, expected: tuple[str, dict]) -> None:
+    assert _call(question) == expected
+
+
+def test_a_split_with_one_value_of_its_own_kind_is_the_split() -> None:
+    _, args = _call("gift share in Oman split by platform? we think the Android crowd gifts less")
+    assert args["group_by"] == "platform" and "platforms" not in args
