@@ -213,3 +213,53 @@ def test_identifiers_typed_as_on_a_dashboard(question: str, expected: tuple[str,
 def test_a_split_with_one_value_of_its_own_kind_is_the_split() -> None:
     _, args = _call("gift share in Oman split by platform? we think the Android crowd gifts less")
     assert args["group_by"] == "platform" and "platforms" not in args
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("點解澳門上星期嘅日活跌咗？", ("explain_change", {
+            "figure": "dau", "countries": ["MO"], "start": "2026-11-16", "end": "2026-11-22"})),
+        ("澳門用戶每日用幾耐app？今個月", ("usage_time", {
+            "countries": ["MO"], "start": "2026-11-01", "end": "2026-11-25"})),
+        ("DAU sa Malaysia, last week lang", ("active_users", {
+            "countries": ["MY"], "start": "2026-11-16", "end": "2026-11-22"})),
+        ("Minutos por usuario per day in Peru, la semana pasada", ("usage_time", {
+            "countries": ["PE"], "start": "2026-11-16", "end": "2026-11-22"})),
+        ("How did DAU hold up in Kenya on Jamhuri Day (12 December)?", ("active_users", {
+            "countries": ["KE"], "start": "2025-12-12", "end": "2025-12-12"})),
+        ("show me DAU for the G7 countries last month", ("active_users", {
+            "countries": ["CA", "DE", "FR", "GB", "IT", "JP", "US"],
+            "start": "2026-10-01", "end": "2026-10-31"})),
+        ("lasting connections in Scandinavia", ("social_quality", {
+            "countries": ["SE", "NO", "DK"]})),
+        ("D7 retention for the 2024 signups", None),
+    ],
+)
+def test_code_switching_and_named_groups(question: str, expected: tuple | None) -> None:
+    if expected is None:
+        assert _plan(question).kind == "outside_data"
+    else:
+        assert _call(question) == expected
+
+
+def test_periods_taken_from_the_conversation() -> None:
+    _, args = _conversation("D1 in Kenya last week", "Okay show me paid conversion for Kenya "
+                            "by platform, same week")
+    assert (args["start"], args["end"]) == ("2026-11-16", "2026-11-22")
+    _, args = _conversation("usage time on iOS, past 7 days", "and the previous 7 days?")
+    assert (args["start"], args["end"]) == ("2026-11-12", "2026-11-18")
+    _, args = _call("Compare the current week to date against the previous full week for DAU")
+    assert (args["compare_start"], args["compare_end"]) == ("2026-11-16", "2026-11-22")
+    _, args = _call("Which LATAM country moved most on minutes per user, this week compared "
+                    "with last?")
+    assert args["split_by"] == ["country"] and args["compare_end"] == "2026-11-22"
+    _, args = _conversation("ARPU in Kenya this month", "Why is ARPU lower than it was in "
+                            "October then?")
+    assert (args["start"], args["compare_start"]) == ("2026-11-01", "2026-10-01")
+
+
+def test_an_earlier_sentence_with_its_own_day_is_the_story() -> None:
+    _, args = _call("We shipped a new onboarding flow in Kenya on Nov 2. Can I get D1 for "
+                    "people who signed up Nov 2-8?")
+    assert (args["start"], args["end"], args["days"]) == ("2026-11-02", "2026-11-08", [1])

@@ -247,6 +247,9 @@ def _lower_codes(norm: str, taken: list[Span]) -> list[Any]:
             continue
         if word in vocab()["place_cues"]["not_codes"] or _count(word) >= LOWER_CODE_MAX_COUNT:
             continue
+        rest = norm[m.end():]
+        if any(a == m.end() + len(rest) - len(rest.lstrip()) for a, _ in taken):
+            continue  # "sa Philippines", "ng Filipino users": a word before a place
         out += [PlaceMention(m.start(), m.end(), p.kind, p.code)
                 for p in find_places(word.upper()) if p.end - p.start == len(word)]
     return out
@@ -274,6 +277,8 @@ def _candidates_en(text: str, taken: list[Span]) -> list[tuple[int, int, str]]:
             _ordinary(word) and not language
         ):
             continue
+        if re.match(r"\s+day\b", text[m.start() + len(word):], re.IGNORECASE):
+            continue  # "Independence Day", "Children's Day": a day, not a market
         cued = re.search(rf"(?i)\b(?:{cues})\s+(?:the\s+)?$", before) is not None
         # a capital after the start of a sentence ("Hi! Random question …") names nothing
         capital = word[0].isupper() and not word.isupper() and before.strip() != "" \

@@ -90,6 +90,10 @@ def against_now(low: str, span: tuple[int, int], latest: date) -> tuple[str, str
         return None
     said = low[span[0] : span[1]].strip()
     dates = vocab()["dates"]
+    (first, last), *_ = find_periods(said, latest)[0] or [(None, None)]
+    if first is not None and first.day == 1 and (last + timedelta(days=1)).day == 1 \
+            and last < latest.replace(day=1):  # "lower than it was in October": this month
+        return latest.replace(day=1).isoformat(), latest.isoformat()
     for past, current in (("last_week", "this week"), ("last_month", "this month"),
                           ("last_year", "this year"), ("week_before_last", "last week")):
         if said in [str(w).lower() for w in dates[past]]:
@@ -157,6 +161,12 @@ def before_period(unit: str, period: tuple[str, str]) -> tuple[str, str]:
     first, last = (date.fromisoformat(d) for d in period)
     if unit == "month_days":
         return _month_back(first).isoformat(), _month_back(last).isoformat()
+    if unit == "same":  # the whole month before one begun on the 1st, else the whole week
+        if first.day == 1:
+            end = first - timedelta(days=1)
+            return end.replace(day=1).isoformat(), end.isoformat()
+        monday = first - timedelta(days=first.weekday() + 7)
+        return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
     if unit == "month":
         before_end = first - timedelta(days=1)
         if first.day == 1:

@@ -259,7 +259,7 @@ def _months(low: str, latest: date) -> list[tuple[int, int, Token]]:
 
 def _years_weeks(low: str, latest: date) -> list[tuple[int, int, Token]]:
     out = []
-    years = r"(?:\b(?:in|during|for|of|since|year|from|between)\s+((?:19|20)\d{2})(?![\d年]))"
+    years = r"(?:\b(?:in|during|for|of|since|year|from|between)\s+(?:the\s+)?((?:19|20)\d{2})(?![\d年]))"
     years += r"|((?:19|20)\d{2})\s*年(?:全年|整年|一整年|一年)?(?!\s*\d{1,2}\s*月)"
     for m in re.finditer(years, low):
         yy = int(m.group(1) or m.group(2))
@@ -388,7 +388,10 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
         a, b, tok = found[i]
         first, last = tok.first, tok.last
         nxt = found[i + 1] if i + 1 < len(found) else None
-        joined = nxt and re.match(to_re, low[b : nxt[0]])
+        # "changed from Sept to Oct" compares two months; "from Sept to Oct" is one span
+        moved = re.search(r"\b(?:changed?|moved?|went|grew|dropped|fell|rose|shifted)\s+from\s*$",
+                          low[:a])
+        joined = nxt and not moved and re.match(to_re, low[b : nxt[0]])
         if joined and nxt and tok.explicit and nxt[2].explicit:
             end_tok = nxt[2]
             last = end_tok.last

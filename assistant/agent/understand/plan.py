@@ -124,12 +124,14 @@ def _periods(low: str, latest: date) -> tuple[list[Range], list[Span], list[Span
     }
     context = future if future and (len(future) < len(periods) or re.search(events, low)) else set()
     ends = [m.end() for m in re.finditer(r"[.!?。！？]+(?=\s|$)|[。！？]+", low)]
-    for i, (a, b) in enumerate(spans):
+    for i, (a, b) in enumerate(spans[: len(periods)]):
         stop = next((e for e in ends if e >= b), len(low))
         start = max([e for e in ends if e <= a], default=0)
         later = low[stop:].strip()
-        if later and re.search(r"[a-z\u4e00-\u9fff]", later) \
-                and any_of(vocab()["dates"]["reported"], low[start:stop]):
+        if later and re.search(r"[a-z\u4e00-\u9fff]", later) and (
+            any_of(vocab()["dates"]["reported"], low[start:stop])
+            or any(x >= stop for x, _ in spans[: len(periods)])  # "Shipped Nov 2. D1 for Nov 2-8?"
+        ):
             context.add(i)
     if near - context and len(near | context) < len(periods):
         context |= near
@@ -180,6 +182,11 @@ def _slots(
         slots["start"], slots["end"] = iso[0]
     slots["period_spans"] = spans
     return slots, iso, periods
+
+
+def _between(low: str, spans: list[Span]) -> str:
+    """The words between the first two periods named."""
+    return low[spans[0][1] : spans[1][0]] if len(spans) >= 2 else ""
 
 
 def _fragment(rest: str) -> bool:
@@ -285,6 +292,13 @@ def plan(
         if kind := scope_kind(low):
             return reply(lang, kind)
         return reply(lang, problem.kind, text=norm[problem.start : problem.end].strip())
+    if previous is not None and "start" in previous.args:
+        said = (slots.get("start"), slots.get("end"))
+        if not periods and any_of(v["same_period"], slots["low"]):  # "same week", "that day"
+            slots["start"], slots["end"] = previous.args["start"], previous.args["end"]
+        elif said == (previous.args["start"], previous.args["end"]) and explain.before_spans(low):
+            del slots["start"], slots["end"]  # "and the previous 7 days?" after those 7 days
+            periods, ranges, slots["before"] = [], [], True
     for first, last in ranges:
         if outside((first, last), first_day, latest_day):
             span = f"{first_day} – {latest_day}" if first_day else f"… – {latest_day}"
@@ -302,15 +316,16 @@ def plan(
         retention_figure = str(previous.args.get("figure", "")) in ("d1", "d7", "d30")
         if bare and retention_figure and f"d{bare[0][2]}" in v["figures"]:
             refigure = f"d{bare[0][2]}"
-        elif (named := explain.figure_word(low)) and _fragment(
+        elif (named := explain.figure_word(low)) and len(low.split()) <= 6 and _fragment(
                 blank(slots["rest"], explain.figure_spans(slots["rest"]))):
             refigure = named
     _with_usual_actions(slots["low"], spec)
     ranked = scores(features(blank(norm, slots["context"]) if slots["context"] else clean))
     top, p1 = ranked[0]
     rule = _action_share(slots["low"], spec) or rule_intent(low)
+    city = bool(slots["unknown"]) and city_country(slots["unknown"][0][0]) is not None
     if rule is None and top in ("refusal", "out_of_scope") and p1 >= 0.5 \
-            and not _ambiguous(slots["low"]):
+            and not _ambiguous(slots["low"]) and not city:
         return reply(lang, top)  # "今天北京下雨吗" is out of scope before Beijing is unknown
     if slots["unknown"]:
         word, codes = slots["unknown"][0]
@@ -400,7 +415,8 @@ def plan(
         versus = True  # "last month only" after "iOS vs Android": still the two segments
     wants_change = not shifted and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
-        or len(periods) == 2  # two periods named: the one against the other
+        or (len(periods) == 2 and (cue["compare"] or cue["change"] or any_of(
+            v["dates"]["joiners"], _between(low, slots["period_spans"]))))
         or refigure is not None or blamed
         # "fast connect share slipped?" (not "HD lifted viewing time by 10.3%", a level question)
         or (cue["moved"] and explain.figure_word(low) is not None
@@ -430,7 +446,9 @@ def plan(
             figure = explain.previous_figure(previous)  # "主要是哪个渠道": the same figure
         if figure is None and (tool or (p_metric >= 0.1 and p_metric >= 2 * runner_up)):
             candidate = tool or best_metric
-            if not (is_follow and previous and candidate == previous.name and not rule):
+            unnamed = is_follow and not rule and candidate not in anchors  # "stack up against…"
+            if not (is_follow and previous and candidate == previous.name and not rule) \
+                    and not unnamed:
                 figure = explain.figure_of(candidate, spec.get("days"))
         if figure is None and is_follow:
             figure = explain.previous_figure(previous)
@@ -451,6 +469,9 @@ def plan(
             asked = periods[:1] or ([(base["start"], base["end"])] if "start" in base else [])
             if before and len(periods) < 2 and asked:
                 periods = [asked[0], explain.before_period(before, asked[0])]  # "vs the day before"
+            said = slots["period_spans"]
+            if len(periods) == 2 and said and re.search(r"(?:\bfrom|从)\s*$", low[: said[0][0]]):
+                periods = [periods[1], periods[0]]  # "changed from Sept to Oct": Oct is asked
             if len(periods) == 2 and any_of(v["explain"]["same_days"], low):
                 periods = [periods[0], explain.same_days(*periods)]  # "跟10月同期比"
             args = explain.args_for(figure, slots, periods, base, versus)

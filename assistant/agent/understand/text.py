@@ -84,9 +84,15 @@ def _to_simplified() -> Any:
 
 
 def simplified(text: str) -> str:
-    """Traditional Chinese written as Simplified ("上週台灣的日活" -> "上周台湾的日活"): the form
-    the vocabulary and the intent model know. Other text is left as it is."""
-    return _to_simplified().convert(text) if HAN.search(text) else text
+    """Traditional Chinese written as Simplified ("上週台灣的日活" -> "上周台湾的日活"), and
+    Cantonese words as their Mandarin ones ("點解" -> "为什么"): the form the vocabulary and the
+    intent model know. Other text is left as it is."""
+    if not HAN.search(text):
+        return text
+    text = _to_simplified().convert(text)
+    for word, mandarin in sorted(vocab()["cantonese"].items(), key=lambda w: -len(w[0])):
+        text = text.replace(word, mandarin)
+    return text
 
 
 @lru_cache(maxsize=4096)
