@@ -41,6 +41,15 @@ def test_offline_chinese_question_calls_retention_for_brazil(demo_catalog):
     assert "2026-11-16" in answer.text
 
 
+def test_a_question_in_traditional_chinese_is_answered_in_traditional(demo_catalog):
+    assistant = Assistant(demo_catalog, llm=None)
+    simplified = assistant.ask("上周巴西的次日留存是多少？")
+    answer = assistant.ask("上週巴西的次日留存是多少？")
+    assert answer.steps[0].args == simplified.steps[0].args
+    assert "为" in simplified.text and "为" not in answer.text and "為" in answer.text
+    assert answer.suggestions and all("这" not in s and "么" not in s for s in answer.suggestions)
+
+
 def test_offline_english_peak_hours_for_indonesia(demo_catalog):
     answer = Assistant(demo_catalog, llm=None).ask("When are users in Indonesia most active?")
     [step] = answer.steps

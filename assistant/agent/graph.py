@@ -223,7 +223,19 @@ class Assistant:
         return answer
 
     def stream(self, question: str, conversation: Conversation | None = None) -> Iterator[Event]:
-        """Answer step by step: tool steps as they start and finish, text as it is written."""
+        """Answer step by step: tool steps as they start and finish, text as it is written.
+        A question in Traditional Chinese gets its words back in Traditional characters."""
+        events = self._stream(question, conversation)
+        if not planner.is_traditional(question):
+            yield from events
+            return
+        for event in events:
+            event.text = planner.traditional(event.text)
+            if event.answer is not None:
+                _in_traditional(event.answer)
+            yield event
+
+    def _stream(self, question: str, conversation: Conversation | None) -> Iterator[Event]:
         conversation = conversation if conversation is not None else Conversation()
         lang = planner.detect_language(question)
         problem = self._check_question(question, lang)
@@ -349,6 +361,15 @@ class Assistant:
             words = change_narrative if isinstance(r, ChangeResult) else narrative
             answer.suggestions = words.suggestions(r, lang)  # type: ignore[arg-type]
         return answer
+
+
+def _in_traditional(answer: Answer) -> None:
+    """The answer's words in Traditional characters (figures and tables stay as they are)."""
+    answer.text = planner.traditional(answer.text)
+    answer.notices = [planner.traditional(n) for n in answer.notices]
+    answer.suggestions = [planner.traditional(s) for s in answer.suggestions]
+    answer.choices = [planner.Choice(planner.traditional(c.label), c.question)
+                      for c in answer.choices]
 
 
 def _reason(exc: Exception, lang: str) -> str:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from assistant.agent.understand.calls import Choice, Language, Plan, ToolCall
 from assistant.agent.understand.intent import warm_up
 from assistant.agent.understand.plan import example_questions, hint, plan, question_focus, title
-from assistant.agent.understand.text import detect_language, vocab
+from assistant.agent.understand.text import detect_language, is_traditional, traditional, vocab
 
 _vocab = vocab  # the name the tests and older callers use
 
 __all__ = [
     "Choice", "Language", "Plan", "ToolCall", "detect_language", "example_questions", "plan",
-    "hint", "question_focus", "title", "vocab", "warm_up",
+    "hint", "is_traditional", "question_focus", "title", "traditional", "vocab", "warm_up",
 ]  # fmt: skip

@@ -83,6 +83,23 @@ def _to_simplified() -> Any:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _to_traditional() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+def is_traditional(text: str) -> bool:
+    """Written in Traditional characters ("上週台灣的日活"), so answered in them."""
+    return bool(HAN.search(text)) and _to_simplified().convert(text) != text
+
+
+def traditional(text: str) -> str:
+    """Simplified Chinese written in Traditional characters (other text unchanged)."""
+    return _to_traditional().convert(text) if HAN.search(text) else text
+
+
 def simplified(text: str) -> str:
     """Traditional Chinese written as Simplified ("上週台灣的日活" -> "上周台湾的日活"), and
     Cantonese words as their Mandarin ones ("點解" -> "为什么"): the form the vocabulary and the
