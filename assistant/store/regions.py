@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from assistant.config import DATA_DIR
 from assistant.store.contract import REGIONS
@@ -239,15 +240,26 @@ def _place_pattern(
     return re.compile("|".join(parts)), terms
 
 
-def find_places(text: str, extra: dict[str, str] | None = None) -> list[PlaceMention]:
+_BY_IDENTITY: dict[int, tuple[Any, Any]] = {}
+
+
+def find_places(
+    text: str, extra: dict[str, str] | tuple[tuple[str, str], ...] | None = None
+) -> list[PlaceMention]:
     """Countries and regions named in text (codes, names, aliases in any language), in order.
     A group of markets (APAC, 港澳台) gives one mention per member, all at its place.
 
     Args:
         extra: more words to recognise, word -> ISO2 country or region code (demonyms,
-            region nicknames such as "LatAm").
+            region nicknames such as "LatAm"), or its items already sorted.
     """
-    pattern, terms = _place_pattern(tuple(sorted((extra or {}).items())))
+    if isinstance(extra, tuple):  # a long fixed list: looked up by identity, not hashed again
+        kept = _BY_IDENTITY.get(id(extra))
+        if kept is None or kept[0] is not extra:
+            kept = _BY_IDENTITY[id(extra)] = (extra, _place_pattern(extra))
+        pattern, terms = kept[1]
+    else:
+        pattern, terms = _place_pattern(tuple(sorted((extra or {}).items())))
     found = []
     for m in pattern.finditer(text):
         word = m.group(0)

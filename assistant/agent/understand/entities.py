@@ -53,9 +53,10 @@ _DEMONYM_STEM_ENDINGS = {"a": ("an", "ian"), "y": ("ian",), "o": ("an",)}
 
 
 @lru_cache(maxsize=1)
-def place_words() -> dict[str, str]:
+def place_words() -> tuple[tuple[str, str], ...]:
     """Extra words for places: the vocabulary's, and people of each country made from its
-    English name by the usual endings (a form two countries could make is left out)."""
+    English name by the usual endings (an English word; a form two countries could make is
+    left out)."""
     made: dict[str, set[str]] = {}
     for c in countries().values():
         name = c.name_en.casefold()
@@ -64,8 +65,10 @@ def place_words() -> dict[str, str]:
         for form in forms:
             for word in (form, form + "s") if not form.endswith("ese") else (form,):
                 made.setdefault(word, set()).add(c.code)
-    words = {w: next(iter(codes)) for w, codes in made.items() if len(codes) == 1}
-    return words | {str(t): str(code) for t, code in vocab()["places"].items()}
+    known = _word_counts()  # a demonym is a word of the language: made-up forms are dropped
+    words = {w: next(iter(codes)) for w, codes in made.items() if len(codes) == 1 and known[w]}
+    words |= {str(t): str(code) for t, code in vocab()["places"].items()}
+    return tuple(sorted(words.items()))  # sorted once: the form find_places caches on
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +82,7 @@ def _place_terms() -> dict[str, str]:
     for code, names in REGION_NAMES.items():
         for t in names:
             terms.setdefault(t.casefold(), code)
-    for t, code in place_words().items():
+    for t, code in place_words():
         terms.setdefault(t.casefold(), code)
     return terms
 
@@ -370,15 +373,20 @@ def _known_words_zh() -> frozenset[str]:
     return frozenset(w for w in words if w.casefold() not in _place_terms())
 
 
+@lru_cache(maxsize=1)
+def _long_zh_terms() -> tuple[tuple[str, str], ...]:
+    return tuple((t, c) for t, c in _place_terms().items()
+                 if len(t) >= 4 and re.search(r"[\u4e00-\u9fff]", t))
+
+
 def _zh_prefixes(text: str, found: list[Any]) -> list[Any]:
     """A Chinese name written without its last character ("印度尼西") is that name."""
     out = []
     for p in found:
         better = p
-        for term, code in _place_terms().items():
-            if len(term) >= 4 and re.search(r"[\u4e00-\u9fff]", term):
-                if text.startswith(term[:-1], p.start) and len(term) - 1 > p.end - p.start:
-                    better = type(p)(p.start, p.start + len(term) - 1, place_kind(code), code)
+        for term, code in _long_zh_terms():
+            if text.startswith(term[:-1], p.start) and len(term) - 1 > p.end - p.start:
+                better = type(p)(p.start, p.start + len(term) - 1, place_kind(code), code)
         out.append(better)
     return out
 
