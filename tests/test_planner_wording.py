@@ -263,3 +263,20 @@ def test_an_earlier_sentence_with_its_own_day_is_the_story() -> None:
     _, args = _call("We shipped a new onboarding flow in Kenya on Nov 2. Can I get D1 for "
                     "people who signed up Nov 2-8?")
     assert (args["start"], args["end"], args["days"]) == ("2026-11-02", "2026-11-08", [1])
+
+
+def test_follow_ups_that_point_at_the_last_answer() -> None:
+    _, args = _conversation("paid conversion in Peru and Chile last month", "compare those two")
+    assert (args["figure"], args["countries"], args["versus"]) == (
+        "paid_conversion", ["PE", "CL"], "segments")
+    _, args = _conversation("DAU in Peru and Chile this week vs last week",
+                            "which of them fell the most?")
+    assert args["split_by"] == ["country"]
+    _, args = _conversation("HD uplift in Peru vs Chile last week",
+                            "just show me the HD and SD viewing minutes for those two")
+    assert _plan("just show me the HD and SD viewing minutes for those two",
+                 ToolCall("explain_change", {**args})).calls[0].name == "live_quality"
+    _, args = _conversation("call connect time vs activity in Peru", "try a one-second cutoff "
+                            "instead")
+    assert args["threshold_ms"] == 1000
+    assert _plan("改成1万毫秒看看", ToolCall("latency_vs_activity", {})).kind == "out_of_range"

@@ -389,8 +389,8 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
         first, last = tok.first, tok.last
         nxt = found[i + 1] if i + 1 < len(found) else None
         # "changed from Sept to Oct" compares two months; "from Sept to Oct" is one span
-        moved = re.search(r"\b(?:changed?|moved?|went|grew|dropped|fell|rose|shifted)\s+from\s*$",
-                          low[:a])
+        moved = re.search(r"\b(?:changed?|moved?|went|grew|dropped|fell|rose|shifted|declined|"
+                          r"increased|decreased)\b[^.?!]{0,20}\bfrom\s*$", low[:a])
         joined = nxt and not moved and re.match(to_re, low[b : nxt[0]])
         if joined and nxt and tok.explicit and nxt[2].explicit:
             end_tok = nxt[2]

@@ -400,6 +400,14 @@ def plan(
             before = previous.args.get(key) or []
             if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
                 slots[key] = [*before, *slots[key]]
+    if is_follow and previous is not None and not any(slots[k] for k in explain.SEGMENT_KEYS):
+        for key, kind in (("countries", "country"), ("regions", "region"),
+                          ("platforms", "platform")):
+            before = previous.args.get(key) or []
+            if len(before) >= 2 and cue["most"] and "group_by" not in slots:
+                slots["group_by"] = kind  # "which of them fell the most?"
+            elif len(before) == 2 and cue["compare"]:
+                slots[key] = list(before)  # "compare those two", "这两个比一下"
     pair = explain.segment_pair(slots)
     against = None
     if not is_follow and not pair and len(periods) == 1 and not slots["before"]:
@@ -411,9 +419,10 @@ def plan(
     versus = bool(pair and cue["compare"] and not cue["respectively"] and "group_by" not in slots)
     compared_key = explain.segment_pair(previous.args) if previous is not None \
         and previous.args.get("versus") == "segments" else None
-    if is_follow and compared_key and not (pair or "group_by" in slots or slots[compared_key]):
+    if is_follow and compared_key and not (pair or "group_by" in slots or slots[compared_key]) \
+            and not any_of(v["explain"]["level"], low):
         versus = True  # "last month only" after "iOS vs Android": still the two segments
-    wants_change = not shifted and (
+    wants_change = not shifted and not any_of(v["explain"]["level"], low) and (
         (top == "explain_change" and p1 >= CONFIDENT) or cue["why"] or versus
         or (len(periods) == 2 and (cue["compare"] or cue["change"] or any_of(
             v["dates"]["joiners"], _between(low, slots["period_spans"]))))

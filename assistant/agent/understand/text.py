@@ -159,6 +159,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s*(?:→|->|⇒|=>)\s*", " to ", text)  # "AI→human rate"
     text = re.sub(r"(?<=[A-Za-z])_(?=[A-Za-z])", " ", text)  # "usage_time", "gift_sent"
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*万", lambda m: f"{float(m.group(1)) * 10000:g}", text)
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 10,000 ms
     text = _ZH_NUMBER.sub(lambda m: str(_zh_number(m.group(1))), text)
     words = vocab()["number_words"]["en"]
