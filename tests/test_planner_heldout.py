@@ -96,3 +96,9 @@ def test_third_heldout_accuracy_per_language() -> None:
     # Scored once, after the round guided by dev3/dev4: 338/361 = 93.6% (en 166/176 = 94.3%,
     # zh 172/185 = 93.0%). Below the 95% goal; these floors keep it from sliding back.
     _meets(HELDOUT3, 350, 0.935, 0.925)
+
+
+def test_fourth_heldout_accuracy_per_language() -> None:
+    # Scored once, after the round guided by dev5-dev12: 347/367 = 94.6% (en 169/177 = 95.5%,
+    # zh 178/190 = 93.7%). Below the 95% goal in Chinese; these floors keep it from sliding.
+    _meets(HELDOUT4, 350, 0.945, 0.935)
