@@ -280,3 +280,39 @@ def test_follow_ups_that_point_at_the_last_answer() -> None:
                             "instead")
     assert args["threshold_ms"] == 1000
     assert _plan("改成1万毫秒看看", ToolCall("latency_vs_activity", {})).kind == "out_of_range"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("active users split web / android / ios for Chile", ("active_users", {
+            "countries": ["CL"], "group_by": "platform"})),
+        ("minutes per DAU for Chilean users", ("usage_time", {"countries": ["CL"]})),
+        ("avg number of people each user talks to in Chile", ("social_quality", {
+            "countries": ["CL"]})),
+        ("what % of DAU in Chile made a call last week?", ("core_action_rate", {
+            "countries": ["CL"], "actions": ["call"], "start": "2026-11-16",
+            "end": "2026-11-22"})),
+        ("智利 7日和30日留存", ("retention", {
+            "countries": ["CL"], "days": [7, 30], "start": "2026-10-20", "end": "2026-10-26"})),
+        ("给老板做周报，上周四个维度的情况", ("activity_scorecard", {
+            "start": "2026-11-16", "end": "2026-11-22"})),
+        ("秘鲁、智利、哥伦比亚三个国家里，过去两周哪个的日活跌得最多", ("explain_change", {
+            "figure": "dau", "countries": ["PE", "CL", "CO"], "split_by": ["country"],
+            "start": "2026-11-12", "end": "2026-11-25"})),
+        ("人均时长下降是哪个平台导致的", ("explain_change", {
+            "figure": "minutes_per_user_day", "split_by": ["platform"]})),
+    ],
+)
+def test_more_everyday_wordings(question: str, expected: tuple) -> None:
+    assert _call(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("retention for our 2019 signups", "outside_data"), ("今天到现在有多少人活跃了", "outside_data"),
+     ("how many support tickets did Chilean users open last month", "out_of_scope"),
+     ("有啥新情况吗", "clarify")],
+)
+def test_more_replies_without_a_call(question: str, kind: str) -> None:
+    assert _plan(question).kind == kind

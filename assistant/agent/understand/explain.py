@@ -237,5 +237,6 @@ def args_for(
         drop = {"country": ("countries",), "region": ("regions", "countries"),
                 "platform": ("platforms",)}.get(group, ())
         for key in drop:
-            args.pop(key, None)
+            if not (key == drop[0] and len(args.get(key, [])) > 1):  # a split among several
+                args.pop(key, None)
     return args

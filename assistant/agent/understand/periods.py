@@ -259,7 +259,7 @@ def _months(low: str, latest: date) -> list[tuple[int, int, Token]]:
 
 def _years_weeks(low: str, latest: date) -> list[tuple[int, int, Token]]:
     out = []
-    years = r"(?:\b(?:in|during|for|of|since|year|from|between)\s+(?:the\s+)?((?:19|20)\d{2})(?![\d年]))"
+    years = r"(?:\b(?:in|during|for|of|since|year|from|between)\s+(?:the\s+|our\s+)?((?:19|20)\d{2})(?![\d年]))"
     years += r"|((?:19|20)\d{2})\s*年(?:全年|整年|一整年|一年)?(?!\s*\d{1,2}\s*月)"
     for m in re.finditer(years, low):
         yy = int(m.group(1) or m.group(2))
@@ -290,6 +290,8 @@ def _weekdays(low: str, latest: date) -> list[tuple[int, int, Token]]:
             after = low[m.end() : m.end() + 1]
             if m.group(0).endswith("日") and after and after in "活本韩均":
                 continue  # 上周日活 is last week's DAU, 上周日本 last week's Japan
+            if after and after in "个大项种类位名":
+                continue  # 上周四个维度 is last week's four dimensions
             when = latest - timedelta(days=(latest.weekday() - i) % 7)
             head = low[: m.start()]
             before = re.search(alternation(vocab()["dates"]["last_week"]) + r"\s*$", head)
@@ -414,7 +416,7 @@ def find_periods(low: str, latest: date) -> tuple[list[Range], list[Span]]:
             (m := re.match(since_after, low[b:])) or re.search(r"\bsince\s*$", low[:a])
             or re.search(alternation(d["since_then"]), low[b:])
         ):
-            last = latest
+            last = max(latest, first)  # "今天到现在": today, which has no data yet
             b += m.end() if m else 0
         if first == last and tok.explicit and (
             (week_of := re.search(alternation(d["week_of"]["before"]) + r"\s*$", low[:a]))

@@ -400,6 +400,9 @@ def plan(
             before = previous.args.get(key) or []
             if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
                 slots[key] = [*before, *slots[key]]
+    for key, kind in (("countries", "country"), ("regions", "region"), ("platforms", "platform")):
+        if cue["most"] and len(slots[key]) >= 3 and "group_by" not in slots:
+            slots["group_by"] = kind  # "三个国家里哪个跌得最多": split among them
     if is_follow and previous is not None and not any(slots[k] for k in explain.SEGMENT_KEYS):
         for key, kind in (("countries", "country"), ("regions", "region"),
                           ("platforms", "platform")):
@@ -491,6 +494,8 @@ def plan(
         ):
             slots["group_by"] = {"countries": "country", "regions": "region",
                                  "platforms": "platform"}[pair_or_more[0]]
+            if pair_or_more[0] == "platforms":
+                slots["platforms"] = []  # "安卓和iOS分开看": the split, every platform
     if top == "unclear" and rule is None and not is_follow:
         tool = None
     if tool is None:
