@@ -107,3 +107,9 @@ def test_fourth_heldout_accuracy_per_language() -> None:
     # Scored once, after the round guided by dev5-dev12: 347/367 = 94.6% (en 169/177 = 95.5%,
     # zh 178/190 = 93.7%). Below the 95% goal in Chinese; these floors keep it from sliding.
     _meets(HELDOUT4, 350, 0.945, 0.935)
+
+
+def test_fifth_heldout_accuracy_per_language() -> None:
+    # Scored once, right after it was pinned and before any further work: 333/346 = 96.2%
+    # (en 165/172 = 95.9%, zh 168/174 = 96.6%): the 95% goal, in each language.
+    _meets(HELDOUT5, 340, 0.95, 0.95)
