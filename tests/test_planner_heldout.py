@@ -32,6 +32,9 @@ HELDOUT4_SHA256 = "e4c6b3b8816988e19a691b70e4a87245e5fa71701175e3d281af787d6e2e5
 # A fifth frozen part, written the same blind way while the round after the fourth was under
 # way, pinned before it was scored and before any further work.
 HELDOUT5 = Path(__file__).parent / "eval" / "heldout5.yaml"
+# 100 new questions written blind after the work was finished, pinned, then scored once.
+AFTER2 = Path(__file__).parent / "eval" / "after2.yaml"
+AFTER2_SHA256 = "3ef8e4506b7cf1b34bb645451cb40f97972ca71f19d6771c4b47d2135f0b9438"
 HELDOUT5_SHA256 = "ed01a4f628a163e5d7c01931ba598584f1565d7c57e76d6d20c5ed36a94e3c1d"
 
 
@@ -42,6 +45,7 @@ def test_scoring_parts_are_frozen() -> None:
     assert hashlib.sha256(HELDOUT3.read_bytes()).hexdigest() == HELDOUT3_SHA256
     assert hashlib.sha256(HELDOUT4.read_bytes()).hexdigest() == HELDOUT4_SHA256
     assert hashlib.sha256(HELDOUT5.read_bytes()).hexdigest() == HELDOUT5_SHA256
+    assert hashlib.sha256(AFTER2.read_bytes()).hexdigest() == AFTER2_SHA256
 
 
 # Short questions that happen to be worded identically in the training file (fragments, and
@@ -61,7 +65,7 @@ def test_scoring_parts_do_not_train_the_model() -> None:
     from assistant.agent.understand.intent import training_texts
 
     trained = set(training_texts())
-    for path in (HELDOUT, AFTER, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5):
+    for path in (HELDOUT, AFTER, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, AFTER2):
         for case in yaml.safe_load(path.read_text("utf-8"))["cases"]:
             for turn in case["turns"]:
                 q = turn["q"]
