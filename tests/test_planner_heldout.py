@@ -117,3 +117,10 @@ def test_fifth_heldout_accuracy_per_language() -> None:
     # Scored once, right after it was pinned and before any further work: 333/346 = 96.2%
     # (en 165/172 = 95.9%, zh 168/174 = 96.6%): the 95% goal, in each language.
     _meets(HELDOUT5, 340, 0.95, 0.95)
+
+
+def test_after_the_fact_questions() -> None:
+    # Scored once as they came: 96/100 (en 48/50, zh 48/50). One miss showed a general bug
+    # ("longer … HD than SD ones, in September" compared September with this month), fixed
+    # in general form afterwards: 97/100 now.
+    _meets(AFTER2, 100, 0.96, 0.96)

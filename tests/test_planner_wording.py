@@ -310,9 +310,15 @@ def test_more_everyday_wordings(question: str, expected: tuple) -> None:
 
 @pytest.mark.parametrize(
     ("question", "kind"),
-    [("retention for our 2019 signups", "outside_data"), ("今天到现在有多少人活跃了", "outside_data"),
+    [("retention for our 2019 signups", "outside_data"),
+     ("今天到现在有多少人活跃了", "outside_data"),
      ("how many support tickets did Chilean users open last month", "out_of_scope"),
      ("有啥新情况吗", "clarify")],
 )
 def test_more_replies_without_a_call(question: str, kind: str) -> None:
     assert _plan(question).kind == kind
+
+
+def test_than_inside_a_figure_is_no_period_comparison() -> None:
+    assert _call("how much longer do Kenyans watch HD streams than SD ones, in September?") == (
+        "live_quality", {"countries": ["KE"], "start": "2026-09-01", "end": "2026-09-30"})

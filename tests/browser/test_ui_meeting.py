@@ -244,7 +244,10 @@ def test_board_survives_a_restart_and_a_load_and_opens_from_its_link(
         ask(page, "How many daily active users did we have last week?")
         pin(page, "Weekly sync")
         ask(page, "What is the paid conversion rate by platform?")
+        # the answer's table is the new one before it is pinned (the text streams in first)
+        expect(page.locator("#table")).to_contain_text(re.compile("android", re.I))
         pin(page, "Weekly sync")
+        expect(page.locator("#pin-status")).to_contain_text("(2 item")
         page.context.close()
     mau_before = active_in(db, END_DATE - timedelta(days=29), END_DATE)
     with running_app(db) as second:  # a restart

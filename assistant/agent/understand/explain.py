@@ -4,6 +4,7 @@ segment, or which segment moved the most. They go to the `explain_change` tool."
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -91,8 +92,11 @@ def against_now(low: str, span: tuple[int, int], latest: date) -> tuple[str, str
     said = low[span[0] : span[1]].strip()
     dates = vocab()["dates"]
     (first, last), *_ = find_periods(said, latest)[0] or [(None, None)]
+    gap = set(re.findall(r"[a-z]+", low[cue[-1].end() : span[0]])) if cue[-1].end() <= span[0] \
+        else {"?"}
     if first is not None and first.day == 1 and (last + timedelta(days=1)).day == 1 \
-            and last < latest.replace(day=1):  # "lower than it was in October": this month
+            and last < latest.replace(day=1) and gap <= {"it", "was", "were", "in", "during"}:
+        # "lower than it was in October": this month against it (not "HD than SD, in Sept")
         return latest.replace(day=1).isoformat(), latest.isoformat()
     for past, current in (("last_week", "this week"), ("last_month", "this month"),
                           ("last_year", "this year"), ("week_before_last", "last week")):

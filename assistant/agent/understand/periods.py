@@ -83,7 +83,8 @@ def _days(low: str, latest: date) -> list[tuple[int, int, Token]]:
     for m in re.finditer(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", low):
         day(m, m.group(1), int(m.group(2)), m.group(3))
     # "14到16号": days of the latest month (of the month before, when they are still to come)
-    for m in re.finditer(r"(?<![\d月.])(\d{1,2})\s*[号日]?\s*(?:到|至|-|~)\s*(\d{1,2})\s*[号日]", low):
+    days_zh = r"(?<![\d月.])(\d{1,2})\s*[号日]?\s*(?:到|至|-|~)\s*(\d{1,2})\s*[号日]"
+    for m in re.finditer(days_zh, low):
         first_day, last_day = int(m.group(1)), int(m.group(2))
         month = latest if last_day <= latest.day else latest.replace(day=1) - timedelta(days=1)
         first = _make(month.year, month.month, first_day, m.span())
@@ -259,7 +260,8 @@ def _months(low: str, latest: date) -> list[tuple[int, int, Token]]:
 
 def _years_weeks(low: str, latest: date) -> list[tuple[int, int, Token]]:
     out = []
-    years = r"(?:\b(?:in|during|for|of|since|year|from|between)\s+(?:the\s+|our\s+)?((?:19|20)\d{2})(?![\d年]))"
+    years = (r"(?:\b(?:in|during|for|of|since|year|from|between)\s+(?:the\s+|our\s+)?"
+             r"((?:19|20)\d{2})(?![\d年]))")
     years += r"|((?:19|20)\d{2})\s*年(?:全年|整年|一整年|一年)?(?!\s*\d{1,2}\s*月)"
     for m in re.finditer(years, low):
         yy = int(m.group(1) or m.group(2))

@@ -169,7 +169,8 @@ def _slots(
     slots: dict[str, Any] = {
         "countries": ent.countries, "regions": ent.regions, "platforms": ent.platforms,
         "reset": reset, "unknown": ent.unknown, "low": low,
-        "rest": blank(low, ent.spans + read), "places": ent.spans, "context": context, "before": bool(before),
+        "rest": blank(low, ent.spans + read), "places": ent.spans, "context": context,
+        "before": bool(before),
     }
     if group:
         slots["group_by"] = group
@@ -209,15 +210,20 @@ def _action_share(low: str, spec: dict[str, Any]) -> str | None:
     return "core_action_rate" if actions and any_of(share["words"], low) else None
 
 
-def _with_usual_actions(low: str, spec: dict[str, Any]) -> None:
-    """'core action rate, counting gifts too': the usual core actions plus the ones named."""
+def _add_usual_actions(spec: dict[str, Any]) -> None:
+    """The usual core actions plus the ones named ("counting gifts too")."""
     from assistant.metrics.registry import get_registry
 
+    usual = get_registry().get("core_action_rate").params["actions"].default
+    spec["actions"] = list(dict.fromkeys([*usual, *spec["actions"]]))
+
+
+def _with_usual_actions(low: str, spec: dict[str, Any]) -> None:
+    """'core action rate, counting gifts too': the usual core actions plus the ones named."""
     v = vocab()
     if spec.get("actions") and any_of(v["action_share"]["also"], low) \
             and any_of(v["tools"]["core_action_rate"]["strong"], low):
-        usual = get_registry().get("core_action_rate").params["actions"].default
-        spec["actions"] = list(dict.fromkeys([*usual, *spec["actions"]]))
+        _add_usual_actions(spec)
 
 
 def _ambiguous(low: str) -> list[str]:
@@ -350,10 +356,7 @@ def plan(
             and _fragment(blank(slots["rest"], _action_spans(slots["rest"]))):
         rule, fragment, is_follow = "core_action_rate", True, True  # "now count calls too"
         if "actions" not in previous.args and any_of(v["followup_add"], low):
-            from assistant.metrics.registry import get_registry
-
-            usual = get_registry().get("core_action_rate").params["actions"].default
-            spec["actions"] = list(dict.fromkeys([*usual, *spec["actions"]]))
+            _add_usual_actions(spec)
     tool: str | None = rule
     if tool is None and fragment and previous is not None \
             and previous.name in (*METRICS, "explain_change"):
