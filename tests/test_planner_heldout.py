@@ -115,7 +115,9 @@ def test_fourth_heldout_accuracy_per_language() -> None:
 
 def test_fifth_heldout_accuracy_per_language() -> None:
     # Scored once, right after it was pinned and before any further work: 333/346 = 96.2%
-    # (en 165/172 = 95.9%, zh 168/174 = 96.6%): the 95% goal, in each language.
+    # (en 165/172 = 95.9%, zh 168/174 = 96.6%): the 95% goal, in each language. Two of its
+    # misses then showed bugs fixed in general form ("threshold 1.5s" read as 1 ms; editing a
+    # figure not refused): 336/346 since, so later rounds need a new frozen part.
     _meets(HELDOUT5, 340, 0.95, 0.95)
 
 

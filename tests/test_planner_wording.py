@@ -322,3 +322,8 @@ def test_more_replies_without_a_call(question: str, kind: str) -> None:
 def test_than_inside_a_figure_is_no_period_comparison() -> None:
     assert _call("how much longer do Kenyans watch HD streams than SD ones, in September?") == (
         "live_quality", {"countries": ["KE"], "start": "2026-09-01", "end": "2026-09-30"})
+
+
+def test_a_threshold_in_seconds_with_decimals() -> None:
+    assert _call("latency threshold 1.5s 看一下次日回访")[1]["threshold_ms"] == 1500
+    assert _plan("帮我把上周的日活数据改成150万").kind == "refusal"
