@@ -12,6 +12,7 @@ from assistant.agent.understand.calls import ToolCall
 from assistant.agent.understand.text import any_of, find_all, vocab
 
 SEGMENT_KEYS = ("countries", "regions", "platforms")
+SEGMENT_KIND = {"countries": "country", "regions": "region", "platforms": "platform"}
 SPLITS = {"country", "region", "platform", "channel"}
 
 

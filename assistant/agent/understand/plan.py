@@ -136,24 +136,31 @@ def _periods(low: str, latest: date) -> tuple[list[Range], list[Span], list[Span
     if near - context and len(near | context) < len(periods):
         context |= near
     keep = [i for i in range(len(periods)) if i not in context]
-    if len(keep) == 2:
-        (a0, b0), (a1, b1) = sorted(spans[i] for i in keep)
-        gap = low[b0:a1].strip()
-        joined = any_of(vocab()["dates"]["joiners"], low[b0:a1])
-        short = all(periods[i][1] - periods[i][0] < timedelta(days=31) for i in keep)
-        if len(gap) <= 2 and not joined and short:  # "10月10日国庆当天": one day, named twice
-            longer = max(keep, key=lambda i: periods[i][1] - periods[i][0])
-            keep.remove(longer)
-            context.add(longer)
-    close = len(keep) == 2 and abs(spans[keep[1]][0] - spans[keep[0]][1]) <= 10
-    if close and not any(explain.cues(low)[k] for k in ("compare", "change", "why")):
-        (a0, b0), (a1, b1) = (periods[i] for i in keep)
-        if a0 <= a1 <= b1 <= b0 or a1 <= a0 <= b0 <= b1:  # "这个月月中（14到16号）": the inner
-            outer = keep[0] if b0 - a0 > b1 - a1 else keep[1]
-            keep.remove(outer)
-            context.add(outer)
+    if len(keep) == 2 and (extra := _one_period_named_twice(low, periods, spans, keep)) is not None:
+        keep.remove(extra)
+        context.add(extra)
     return ([periods[i] for i in keep], [spans[i] for i in keep], before,
             [spans[i] for i in sorted(context)])
+
+
+def _one_period_named_twice(
+    low: str, periods: list[Range], spans: list[Span], keep: list[int]
+) -> int | None:
+    """Of two periods that name one (nothing joins them, nothing compares them), the one
+    that is not meant: the longer of two side by side ("10月10日国庆当天"), or the outer of
+    two close together ("这个月月中（14到16号）")."""
+    length = {i: periods[i][1] - periods[i][0] for i in keep}
+    (_, b0), (a1, _) = sorted(spans[i] for i in keep)
+    side_by_side = len(low[b0:a1].strip()) <= 2 and not any_of(vocab()["dates"]["joiners"],
+                                                                 low[b0:a1])
+    if side_by_side and all(n < timedelta(days=31) for n in length.values()):
+        return max(keep, key=length.__getitem__)
+    close = abs(spans[keep[1]][0] - spans[keep[0]][1]) <= 10
+    (a0, b0), (a1, b1) = (periods[i] for i in keep)
+    inner = a0 <= a1 <= b1 <= b0 or a1 <= a0 <= b0 <= b1
+    if close and inner and not any(explain.cues(low)[k] for k in ("compare", "change", "why")):
+        return keep[0] if length[keep[0]] > length[keep[1]] else keep[1]
+    return None
 
 
 def _slots(
@@ -267,6 +274,14 @@ def _several(low: str) -> list[str]:
     return tools if len(tools) > 1 else []
 
 
+def _read(question: str) -> tuple[str, str, str]:
+    """The question as the planner reads it: markup gone, Simplified Mandarin with homophone
+    typos mended (clean), numbers and widths normalised (norm), and lower-cased (low)."""
+    clean = sound_fixed(simplified(strip_markup(question)))
+    norm = normalize(clean)
+    return clean, norm, lower(norm)
+
+
 def plan(
     question: str,
     *,
@@ -285,9 +300,7 @@ def plan(
     """
     v = vocab()
     lang = detect_language(question)
-    clean = sound_fixed(simplified(strip_markup(question)))
-    norm = normalize(clean)
-    low = lower(norm)
+    clean, norm, low = _read(question)
     try:
         found = _periods(low, latest_day)
         kind = scope_kind(blank(low, found[3]))  # "明天开会要用…" is no forecast
@@ -383,9 +396,9 @@ def plan(
     compared = explain.internal_blanked(blank(low, slots["places"]))
     cue = explain.cues(compared)
     blamed = any_of(v["explain"]["blame"], compared) and "group_by" not in slots
-    for key, kind in (("platforms", "platform"), ("countries", "country"), ("regions", "region")):
+    for key in ("platforms", "countries", "regions"):
         if blamed and len(slots[key]) == 1:  # "is Android the reason?": where it moved, by platform
-            slots[key], slots["group_by"] = [], kind
+            slots[key], slots["group_by"] = [], explain.SEGMENT_KIND[key]
             break
     shifted = (
         previous is not None and previous.name in (*METRICS, "explain_change") and slots["before"]
@@ -403,12 +416,11 @@ def plan(
             before = previous.args.get(key) or []
             if len(slots[key]) == 1 and len(before) == 1 and before != slots[key]:
                 slots[key] = [*before, *slots[key]]
-    for key, kind in (("countries", "country"), ("regions", "region"), ("platforms", "platform")):
+    for key, kind in explain.SEGMENT_KIND.items():
         if cue["most"] and len(slots[key]) >= 3 and "group_by" not in slots:
             slots["group_by"] = kind  # "三个国家里哪个跌得最多": split among them
     if is_follow and previous is not None and not any(slots[k] for k in explain.SEGMENT_KEYS):
-        for key, kind in (("countries", "country"), ("regions", "region"),
-                          ("platforms", "platform")):
+        for key, kind in explain.SEGMENT_KIND.items():
             before = previous.args.get(key) or []
             if len(before) >= 2 and cue["most"] and "group_by" not in slots:
                 slots["group_by"] = kind  # "which of them fell the most?"
@@ -495,8 +507,7 @@ def plan(
         if "group_by" not in slots and (
             cue["compare"] or cue["respectively"] or any_of(v["compare"], compared)
         ):
-            slots["group_by"] = {"countries": "country", "regions": "region",
-                                 "platforms": "platform"}[pair_or_more[0]]
+            slots["group_by"] = explain.SEGMENT_KIND[pair_or_more[0]]
             if pair_or_more[0] == "platforms":
                 slots["platforms"] = []  # "安卓和iOS分开看": the split, every platform
     if top == "unclear" and rule is None and not is_follow:
@@ -539,8 +550,7 @@ def plan(
 def question_focus(question: str, tool: str, previous: ToolCall | None) -> str | None:
     """The figure a past question asked of its tool (see ToolCall.focus), read again from
     its text when a conversation is replayed from its messages."""
-    low = lower(normalize(sound_fixed(simplified(strip_markup(question)))))
-    return explain.focus_of(tool, low, previous)
+    return explain.focus_of(tool, _read(question)[2], previous)
 
 
 def hint(tool: str, per_language: int = 1) -> str:
