@@ -4,24 +4,14 @@ remembered across a conversation, and identifiers typed as they appear on a dash
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from assistant.agent.planner import ToolCall, plan
-
-LATEST = date(2026, 11, 25)  # a Wednesday
-FIRST = date(2025, 11, 26)
+from tests.test_planner_context import FIRST, LATEST, _call
 
 
 def _plan(question: str, previous: ToolCall | None = None):  # noqa: ANN202
     return plan(question, latest_day=LATEST, previous=previous, first_day=FIRST)
-
-
-def _call(question: str, previous: ToolCall | None = None) -> tuple[str, dict]:
-    result = _plan(question, previous)
-    assert len(result.calls) == 1, result.reply
-    return result.calls[0].name, result.calls[0].args
 
 
 def _conversation(*questions: str) -> tuple[str, dict]:
