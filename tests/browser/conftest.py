@@ -13,7 +13,7 @@ from tests.ui_server import demo_database, running_app
 
 WAIT_MS = 20_000  # generous: the machine is shared; answers take about a second
 # Every answer ends by stating the dates it used.
-ANSWERED = re.compile(r"(Range|时间范围)[:：] ?\d{4}-\d\d-\d\d")
+ANSWERED = re.compile(r"(Range|时间范围|時間範圍)[:：] ?\d{4}-\d\d-\d\d")
 
 
 @pytest.fixture(scope="module")

@@ -125,6 +125,18 @@ def test_typed_questions_in_english_and_chinese(page) -> None:
     expect(page.locator("#chat .bot-row")).to_have_count(4)
 
 
+def test_why_it_moved_shows_its_chart_and_table(page) -> None:
+    page.locator("#question textarea").fill("Why did D1 retention drop last week in Brazil?")
+    page.locator("#question textarea").press("Enter")
+    expect(last_bot(page)).to_contain_text("D1 retention")  # a change has no "Range:" line
+    expect(page.locator("#table")).to_contain_text("Contribution")
+    expect(page.locator("#chart")).to_contain_text("Why D1 retention moved")
+    expect(page.locator("#edit")).to_be_hidden()  # a change has no controls to re-run it
+    # a question in Traditional Chinese: the answer's words in Traditional characters
+    ask(page, "上週巴西的日活是多少？")
+    expect(last_bot(page)).to_contain_text("為")
+
+
 def test_language_switch_relabels_the_interface(page) -> None:
     page.get_by_text("中文", exact=True).click()
     expect(page.get_by_role("tab", name="提问")).to_be_visible()

@@ -124,8 +124,7 @@ class AnswerPanel:
             # Self-contained: the chart must open where CDNs are blocked.
             html_path.write_text(fig.to_html(include_plotlyjs=True, full_html=True),
                                  encoding="utf-8")
-        values = editing.edit_of(result, self.latest())
-        return {
+        out = {
             self.bignum: gr.update(value=big_numbers_html(result, previous, lang) if single
                                    else "", visible=single),
             self.plot: gr.update(value=fig, visible=fig is not None),
@@ -138,6 +137,12 @@ class AnswerPanel:
             self.html_btn: gr.update(value=str(html_path) if html_path else None,
                                      label=ui_text("download_chart", lang),
                                      visible=html_path is not None),
+        }
+        if not isinstance(result, MetricResult):  # an explained change: nothing to re-run
+            return {**out, self.edit_box: gr.update(visible=False)}
+        values = editing.edit_of(result, self.latest())
+        return {
+            **out,
             self.edit_box: gr.update(visible=True),
             self.period: gr.update(choices=editing.period_choices(lang), value=values.period),
             self.start: gr.update(value=values.start or ""),

@@ -137,7 +137,7 @@ def placeholder_figure(lang: str) -> go.Figure:
 def localize_figure(fig: go.Figure, result: MetricResult, lang: str) -> go.Figure:
     """Segment codes on the axis and in the legend read as names in `lang`; room for the toolbar."""
     group_by = result.params.get("group_by")
-    chart = result.metric.chart
+    chart = getattr(result.metric, "chart", None) or {}  # a change's table has no chart spec
     x = chart.get("x")
     for trace in fig.data:
         if x == "segment" and getattr(trace, "x", None) is not None and trace.type != "heatmap":
